@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Fer.Inference.Models;
+
+/// <summary>
+/// manifest.json of a model version folder: what the model is, how to feed it, and how it was
+/// made. Serving follows the manifest, never constants (see DESIGN.md "Model artifact").
+/// </summary>
+public sealed record ModelManifest
+{
+    public const string FileName = "manifest.json";
+    public const int CurrentSchema = 1;
+
+    public int Schema { get; init; } = CurrentSchema;
+
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    public required ModelArchitecture Architecture { get; init; }
+
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    public required ModelInput Input { get; init; }
+
+    public required ModelOutput Output { get; init; }
+
+    public required OnnxFile Onnx { get; init; }
+
+    public TrainingInfo? Training { get; init; }
+
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads and validates a manifest; errors say which file and what is wrong.</summary>
+    public static ModelManifest Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidModelManifestException(path, [$"the file does not exist; a model version folder needs {FileName} beside model.onnx"]);
+        }
+
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidModelManifestException(path, [$"it is not valid manifest JSON: {e.Message}"]);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidModelManifestException(path, ["it is empty (null)"]);
+        }
+
+        var problems = manifest.Validate();
+        return problems.Count == 0 ? manifest : throw new InvalidModelManifestException(path, problems);
+    }
+
+    /// <summary>Everything that would make serving this manifest wrong; empty when it is usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Schema != CurrentSchema)
+        {
+            problems.Add($"schema is {Schema}; this version of Fer reads schema {CurrentSchema}");
+        }
+
+        if (string.IsNullOrWhiteSpace(Version))
+        {
+            problems.Add("version is empty");
+        }
+
+        if (Labels is null || Labels.Count == 0)
+        {
+            problems.Add("labels are missing");
+        }
+
+        if (Input is null)
+        {
+            problems.Add("input is missing");
+        }
+        else
+        {
+            problems.AddRange(Input.Validate());
+        }
+
+        if (Onnx is null || string.IsNullOrWhiteSpace(Onnx.File))
+        {
+            problems.Add("onnx.file is missing");
+        }
+        else if (Onnx.Sha256 is null || Onnx.Sha256.Length != 64)
+        {
+            problems.Add("onnx.sha256 must be the 64 hex digits of the model file's SHA-256");
+        }
+
+        return problems;
+    }
+}
+
+public sealed record ModelArchitecture(string Backbone, string Cbam);
+
+/// <summary>The preprocessing the model was trained with.</summary>
+public sealed record ModelInput
+{
+    public string Name { get; init; } = "input";
+
+    public int Size { get; init; } = 224;
+
+    /// <summary>"rgb", or "gray" for grayscale replicated to three channels.</summary>
+    public string Color { get; init; } = "rgb";
+
+    public string Resize { get; init; } = "bilinear";
+
+    public IReadOnlyList<float> Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+
+    public IReadOnlyList<float> Std { get; init; } = [0.229f, 0.224f, 0.225f];
+
+    public IEnumerable<string> Validate()
+    {
+        if (Size is < 8 or > 2048)
+        {
+            yield return $"input.size {Size} is outside 8..2048";
+        }
+
+        if (Color is not ("rgb" or "gray"))
+        {
+            yield return $"input.color '{Color}' is neither 'rgb' nor 'gray'";
+        }
+
+        if (Resize is not ("bilinear" or "nearest" or "bicubic"))
+        {
+            yield return $"input.resize '{Resize}' is not one of bilinear, nearest, bicubic";
+        }
+
+        if (Mean is null || Mean.Count != 3 || Std is null || Std.Count != 3)
+        {
+            yield return "input.mean and input.std need three values each (R, G, B)";
+        }
+        else if (Std.Any(s => s <= 0))
+        {
+            yield return "input.std values must be positive";
+        }
+    }
+}
+
+public sealed record ModelOutput(string Name);
+
+public sealed record OnnxFile
+{
+    public string File { get; init; } = "model.onnx";
+
+    public required string Sha256 { get; init; }
+
+    public long Bytes { get; init; }
+
+    public int Opset { get; init; } = 17;
+}
+
+public sealed record TrainingInfo
+{
+    public string? Dataset { get; init; }
+
+    public string? Command { get; init; }
+
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
+
+/// <summary>A manifest that cannot be served, with every reason found.</summary>
+public sealed class InvalidModelManifestException : Exception
+{
+    public InvalidModelManifestException(string path, IReadOnlyList<string> problems)
+        : base($"Model manifest '{path}' cannot be used: {string.Join("; ", problems)}.")
+    {
+        Problems = problems;
+    }
+
+    public InvalidModelManifestException()
+    {
+        Problems = [];
+    }
+
+    public InvalidModelManifestException(string message)
+        : base(message)
+    {
+        Problems = [];
+    }
+
+    public InvalidModelManifestException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Problems = [];
+    }
+
+    public IReadOnlyList<string> Problems { get; }
+}

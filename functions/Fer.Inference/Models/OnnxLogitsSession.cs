@@ -1,0 +1,67 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Fer.Inference.Models;
+
+/// <summary>
+/// Runs a Fer ONNX model on preprocessed NCHW float32 batches and returns raw logits.
+/// One instance per model; ONNX Runtime sessions are safe to run from several threads.
+/// </summary>
+public sealed class OnnxLogitsSession : IDisposable
+{
+    private readonly InferenceSession session;
+
+    public OnnxLogitsSession(string modelPath, int intraOpThreads = 0)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"ONNX model '{modelPath}' does not exist.", modelPath);
+        }
+
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = intraOpThreads,
+        };
+        try
+        {
+            session = new InferenceSession(modelPath, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"ONNX Runtime cannot load '{modelPath}': {e.Message}", e);
+        }
+
+        InputName = session.InputMetadata.Keys.Single();
+        OutputName = session.OutputMetadata.Keys.First();
+        var inputDims = session.InputMetadata[InputName].Dimensions;
+        ImageSize = inputDims.Length == 4 ? inputDims[3] : throw new InvalidDataException($"ONNX model '{modelPath}' input '{InputName}' is not 4-dimensional (NCHW).");
+        ClassCount = session.OutputMetadata[OutputName].Dimensions[^1];
+    }
+
+    public string InputName { get; }
+
+    public string OutputName { get; }
+
+    public int ImageSize { get; }
+
+    public int ClassCount { get; }
+
+    public IReadOnlyDictionary<string, string> Metadata => session.ModelMetadata.CustomMetadataMap;
+
+    /// <summary>Runs <paramref name="batch"/> images of shape [3,S,S] laid out one after the other; returns [batch, classes] logits.</summary>
+    public float[] Run(ReadOnlyMemory<float> pixels, int batch)
+    {
+        var expected = (long)batch * 3 * ImageSize * ImageSize;
+        if (pixels.Length != expected)
+        {
+            throw new ArgumentException($"Expected {expected} floats for {batch} image(s) of 3x{ImageSize}x{ImageSize}, got {pixels.Length}.", nameof(pixels));
+        }
+
+        var tensor = new DenseTensor<float>(System.Runtime.InteropServices.MemoryMarshal.AsMemory(pixels), [batch, 3, ImageSize, ImageSize]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
+        return results[0].AsEnumerable<float>().ToArray();
+    }
+
+    public void Dispose() => session.Dispose();
+}

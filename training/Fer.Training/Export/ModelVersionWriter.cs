@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Fer.Inference;
+using Fer.Inference.Models;
+using Fer.Training.Model;
+using Fer.Training.Onnx;
+
+namespace Fer.Training.Export;
+
+/// <summary>Writes a model version folder: model.onnx and manifest.json (DESIGN.md "Model artifact").</summary>
+public static class ModelVersionWriter
+{
+    public const string ModelName = "fer-resnet50-cbam";
+    public const string OnnxFileName = "model.onnx";
+
+    /// <summary>Exports <paramref name="model"/> in eval mode to <paramref name="directory"/>; returns the manifest written.</summary>
+    public static ModelManifest Write(FerResNet model, string directory, ModelInput input, TrainingInfo? training, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        Directory.CreateDirectory(directory);
+        model.eval();
+
+        var version = $"{createdAt.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}-{WeightsFingerprint.Compute(model)[..7]}";
+        var architecture = new ModelArchitecture(model.Options.Depth.ToArchitectureName(), model.Options.Cbam.ToOptionName());
+        var labels = EmotionLabels.Canonical;
+        var onnxPath = Path.Combine(directory, OnnxFileName);
+        using (var stream = File.Create(onnxPath))
+        {
+            OnnxExporter.Export(model, input.Size, model.Options.NumClasses, Metadata(version, architecture, labels, input), stream);
+        }
+
+        var manifest = new ModelManifest
+        {
+            Name = ModelName,
+            Version = version,
+            Architecture = architecture,
+            Labels = labels,
+            Input = input with { Name = OnnxExporter.InputName },
+            Output = new ModelOutput(OnnxExporter.OutputName),
+            Onnx = new OnnxFile
+            {
+                File = OnnxFileName,
+                Sha256 = Sha256Of(onnxPath),
+                Bytes = new FileInfo(onnxPath).Length,
+                Opset = 17,
+            },
+            Training = training,
+        };
+        File.WriteAllText(Path.Combine(directory, ModelManifest.FileName), manifest.ToJson());
+        return manifest;
+    }
+
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The ONNX metadata_props: labels and version travel inside the model file too.</summary>
+    private static List<KeyValuePair<string, string>> Metadata(string version, ModelArchitecture architecture, IReadOnlyList<string> labels, ModelInput input) =>
+    [
+        new("name", ModelName),
+        new("version", version),
+        new("labels", JsonSerializer.Serialize(labels)),
+        new("backbone", architecture.Backbone),
+        new("cbam", architecture.Cbam),
+        new("input_size", input.Size.ToString(CultureInfo.InvariantCulture)),
+        new("color", input.Color),
+    ];
+}

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Fer.Training.Export;
+
+/// <summary>A SHA-256 over every tensor of a state dict (names, shapes and bytes, in name order).</summary>
+public static class WeightsFingerprint
+{
+    public static string Compute(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, tensor) in module.state_dict().OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{name}:{string.Join(',', tensor.shape)}:{tensor.dtype};"));
+            using var cpu = tensor.detach().cpu().contiguous();
+            hash.AppendData(cpu.bytes);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+
+namespace Fer.Training.Onnx;
+
+/// <summary>
+/// An ONNX graph under construction: nodes in topological order, float32 initializers, one input
+/// and one output. Writes the ModelProto bytes.
+/// </summary>
+public sealed class OnnxGraph
+{
+    // TensorProto.DataType.FLOAT
+    private const int ElementTypeFloat = 1;
+
+    private readonly List<ProtoWriter> nodes = [];
+    private readonly List<ProtoWriter> initializers = [];
+    private readonly HashSet<string> initializerNames = [];
+    private int nextValue;
+
+    public int NodeCount => nodes.Count;
+
+    /// <summary>Adds a node and returns the name of its (single) output.</summary>
+    public string Node(string opType, IReadOnlyList<string> inputs, string? output = null, IReadOnlyList<OnnxAttributeValue>? attributes = null)
+    {
+        output ??= $"{opType.ToLowerInvariant()}_{nextValue++}";
+        var node = new ProtoWriter();
+        foreach (var input in inputs)
+        {
+            node.String(1, input);
+        }
+
+        node.String(2, output).String(3, $"{opType}_{nodes.Count}").String(4, opType);
+        foreach (var attribute in attributes ?? [])
+        {
+            node.Message(5, attribute.ToProto());
+        }
+
+        nodes.Add(node);
+        return output;
+    }
+
+    public bool HasInitializer(string name) => initializerNames.Contains(name);
+
+    /// <summary>Adds a float32 initializer with the given name and shape; returns its name.</summary>
+    public string Initializer(string name, IReadOnlyList<long> shape, ReadOnlySpan<float> values)
+    {
+        if (!initializerNames.Add(name))
+        {
+            throw new InvalidOperationException($"ONNX initializer '{name}' was emitted twice.");
+        }
+
+        var tensor = new ProtoWriter()
+            .PackedInt64(1, shape)
+            .Varint(2, ElementTypeFloat)
+            .String(8, name)
+            .Bytes(9, MemoryMarshal.AsBytes(values));
+        initializers.Add(tensor);
+        return name;
+    }
+
+    /// <summary>Serialises a ModelProto with this graph.</summary>
+    public void WriteModel(Stream destination, OnnxModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var graph = new ProtoWriter();
+        foreach (var node in nodes)
+        {
+            graph.Message(1, node);
+        }
+
+        graph.String(2, info.GraphName);
+        foreach (var initializer in initializers)
+        {
+            graph.Message(5, initializer);
+        }
+
+        graph.Message(11, ValueInfo(info.InputName, info.InputShape));
+        graph.Message(12, ValueInfo(info.OutputName, info.OutputShape));
+
+        var model = new ProtoWriter()
+            .Varint(1, info.IrVersion)
+            .String(2, info.ProducerName)
+            .String(3, info.ProducerVersion)
+            .Message(7, graph)
+            .Message(8, new ProtoWriter().String(1, string.Empty).Varint(2, info.Opset));
+        foreach (var (key, value) in info.Metadata)
+        {
+            model.Message(14, new ProtoWriter().String(1, key).String(2, value));
+        }
+
+        model.CopyTo(destination);
+    }
+
+    /// <summary>ValueInfoProto for a float tensor; a null dimension is symbolic (named by <see cref="OnnxDimension"/>).</summary>
+    private static ProtoWriter ValueInfo(string name, IReadOnlyList<OnnxDimension> shape)
+    {
+        var dims = new ProtoWriter();
+        foreach (var dim in shape)
+        {
+            var d = new ProtoWriter();
+            if (dim.Symbol is null)
+            {
+                d.Varint(1, dim.Value);
+            }
+            else
+            {
+                d.String(2, dim.Symbol);
+            }
+
+            dims.Message(1, d);
+        }
+
+        var tensorType = new ProtoWriter().Varint(1, ElementTypeFloat).Message(2, dims);
+        var type = new ProtoWriter().Message(1, tensorType);
+        return new ProtoWriter().String(1, name).Message(2, type);
+    }
+}
+
+/// <summary>One dimension of a graph input or output: fixed, or symbolic (dynamic).</summary>
+public readonly record struct OnnxDimension(long Value, string? Symbol)
+{
+    public static OnnxDimension Fixed(long value) => new(value, null);
+
+    public static OnnxDimension Dynamic(string symbol) => new(0, symbol);
+}
+
+/// <summary>The model-level facts written around the graph.</summary>
+public sealed record OnnxModelInfo
+{
+    /// <summary>IR version 8 goes with opset 17.</summary>
+    public long IrVersion { get; init; } = 8;
+
+    public long Opset { get; init; } = 17;
+
+    public string ProducerName { get; init; } = "fer-train";
+
+    public string ProducerVersion { get; init; } = "1";
+
+    public string GraphName { get; init; } = "fer";
+
+    public required string InputName { get; init; }
+
+    public required IReadOnlyList<OnnxDimension> InputShape { get; init; }
+
+    public required string OutputName { get; init; }
+
+    public required IReadOnlyList<OnnxDimension> OutputShape { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
+}

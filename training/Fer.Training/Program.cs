@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Fer.Inference.Models;
+using Fer.Training.Cli;
+using Fer.Training.Onnx;
+using Fer.Training.Weights;
+
+var root = new RootCommand("fer-train: train, evaluate and export the Fer emotion model (ResNet + CBAM, TorchSharp).")
+{
+    ExportCommand.Create(),
+};
+
+try
+{
+    return root.Parse(args).Invoke();
+}
+catch (Exception e) when (e is WeightsMismatchException or UnsupportedModuleException or InvalidDataException
+                           or FileNotFoundException or InvalidModelManifestException or ArgumentException)
+{
+    Console.Error.WriteLine($"fer-train: {e.Message}");
+    return ExitCodes.Failure;
+}

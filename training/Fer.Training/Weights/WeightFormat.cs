@@ -1,0 +1,14 @@
+namespace Fer.Training.Weights;
+
+/// <summary>Where a weights file comes from, which decides how its parameter names map onto ours.</summary>
+public enum WeightFormat
+{
+    /// <summary>A torchvision ImageNet state dict: the backbone is loaded, the 1000-class head is left out.</summary>
+    Torchvision,
+
+    /// <summary>The seed's own checkpoint (best_resnet50_cbam.pth): keys under <c>resnet.</c>, CBAM at <c>layer4.2.1</c>.</summary>
+    Seed,
+
+    /// <summary>Our own checkpoints: our names, loaded strictly.</summary>
+    Fer,
+}

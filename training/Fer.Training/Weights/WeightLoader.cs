@@ -80,8 +80,8 @@ public static class WeightLoader
             Loaded = loaded,
             Missing = missing,
             KeptNew = keptNew,
-            Unexpected = renamed.Keys.Where(k => !target.ContainsKey(k)).ToList(),
-            Skipped = skipped,
+            Unexpected = renamed.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToList(),
+            Skipped = skipped.Order(StringComparer.Ordinal).ToList(),
             Mismatched = mismatched,
         };
 

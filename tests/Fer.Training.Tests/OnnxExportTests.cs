@@ -1,0 +1,114 @@
+using Fer.Inference;
+using Fer.Inference.Models;
+using Fer.Training.Export;
+using Fer.Training.Model;
+using Fer.Training.Onnx;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Fer.Training.Tests;
+
+public sealed class OnnxExportTests
+{
+    [Theory]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.Light, 64)]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.Light, 112)]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.None, 64)]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.None, 112)]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.Full, 64)]
+    [InlineData(ResNetDepth.ResNet50, CbamPlacement.Full, 112)]
+    [InlineData(ResNetDepth.ResNet18, CbamPlacement.Light, 64)]
+    [InlineData(ResNetDepth.ResNet34, CbamPlacement.Full, 64)]
+    public void Onnx_runtime_reproduces_torchsharp(ResNetDepth depth, CbamPlacement cbam, int size)
+    {
+        using var temp = new TempDirectory();
+        using var model = ModelTesting.Create(depth, cbam, seed: 41);
+        ModelTesting.RandomizeBatchNorm(model, seed: 42);
+        var manifest = ModelVersionWriter.Write(model, temp.Path, new ModelInput { Size = size }, training: null, DateTimeOffset.UnixEpoch);
+
+        var parity = ParityChecker.Check(model, temp.File(manifest.Onnx.File), size, [1, 4], seed: 43);
+
+        Assert.True(parity.MaxAbsDiff <= 1e-4, $"max_abs_diff {parity.MaxAbsDiff}");
+        Assert.Equal(1.0, parity.ArgmaxAgreement);
+        Assert.True(parity.Passed);
+    }
+
+    [Fact]
+    public void The_artifact_follows_the_contract()
+    {
+        using var temp = new TempDirectory();
+        using var model = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 51);
+        var manifest = ModelVersionWriter.Write(model, temp.Path, new ModelInput { Size = 96, Color = "gray" }, training: null, new DateTimeOffset(2026, 11, 27, 18, 30, 0, TimeSpan.Zero));
+        var onnxPath = temp.File("model.onnx");
+
+        using var session = new OnnxLogitsSession(onnxPath);
+        Assert.Equal("input", session.InputName);
+        Assert.Equal("logits", session.OutputName);
+        Assert.Equal(96, session.ImageSize);
+        Assert.Equal(7, session.ClassCount);
+        Assert.Equal(manifest.Version, session.Metadata["version"]);
+        Assert.Equal("[\"Surprise\",\"Fear\",\"Disgust\",\"Happiness\",\"Sadness\",\"Anger\",\"Neutral\"]", session.Metadata["labels"]);
+        Assert.Equal(7 * 3, session.Run(new float[3 * 3 * 96 * 96], 3).Length); // dynamic batch
+
+        var reloaded = ModelManifest.Load(temp.File(ModelManifest.FileName));
+        Assert.Matches(@"^20261127T1830Z-[0-9a-f]{7}$", reloaded.Version);
+        Assert.Equal(EmotionLabels.Canonical, reloaded.Labels);
+        Assert.Equal(ModelVersionWriter.Sha256Of(onnxPath), reloaded.Onnx.Sha256);
+        Assert.Equal(new FileInfo(onnxPath).Length, reloaded.Onnx.Bytes);
+        Assert.Equal(17, reloaded.Onnx.Opset);
+        Assert.Equal("gray", reloaded.Input.Color);
+        Assert.Equal(new ModelArchitecture("resnet18", "light"), reloaded.Architecture);
+    }
+
+    [Fact]
+    public void The_same_weights_export_to_the_same_bytes()
+    {
+        using var temp = new TempDirectory();
+        using var model = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.None, seed: 61);
+        var first = ModelVersionWriter.Write(model, Path.Combine(temp.Path, "a"), new ModelInput { Size = 64 }, null, DateTimeOffset.UnixEpoch);
+        var second = ModelVersionWriter.Write(model, Path.Combine(temp.Path, "b"), new ModelInput { Size = 64 }, null, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(first.Onnx.Sha256, second.Onnx.Sha256);
+    }
+
+    [Fact]
+    public void A_module_without_an_onnx_translation_is_refused_by_name_and_path()
+    {
+        using var model = new BlockWithUnknownChild();
+        using var stream = new MemoryStream();
+
+        var error = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.Export(model, 32, 7, [], stream));
+
+        Assert.Equal("head.1", error.ModulePath);
+        Assert.Equal("TorchSharp.Modules.GELU", error.ModuleType);
+        Assert.Contains("'head.1' of type 'TorchSharp.Modules.GELU'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_root_module_that_does_not_describe_its_graph_is_refused()
+    {
+        using var model = nn.Sequential(nn.Conv2d(3, 7, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten());
+        using var stream = new MemoryStream();
+
+        var error = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.Export(model, 32, 7, [], stream));
+
+        Assert.Contains("TorchSharp.Modules.Sequential", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A module of ours whose head hides a GELU, which the exporter does not translate.</summary>
+    private sealed class BlockWithUnknownChild : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly TorchSharp.Modules.Sequential head;
+
+        public BlockWithUnknownChild()
+            : base(nameof(BlockWithUnknownChild))
+        {
+            head = nn.Sequential(nn.Conv2d(3, 7, 3), nn.GELU(), nn.AdaptiveAvgPool2d(1));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => head.call(input).flatten(1);
+
+        public string EmitOnnx(OnnxExportContext context, string input) => context.Emit(head, "head", input);
+    }
+}

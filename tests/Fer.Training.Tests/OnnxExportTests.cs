@@ -53,7 +53,7 @@ public sealed class OnnxExportTests
         var reloaded = ModelManifest.Load(temp.File(ModelManifest.FileName));
         Assert.Matches(@"^20261127T1830Z-[0-9a-f]{7}$", reloaded.Version);
         Assert.Equal(EmotionLabels.Canonical, reloaded.Labels);
-        Assert.Equal(ModelVersionWriter.Sha256Of(onnxPath), reloaded.Onnx.Sha256);
+        Assert.Equal(ModelVersionFolder.Sha256Of(onnxPath), reloaded.Onnx.Sha256);
         Assert.Equal(new FileInfo(onnxPath).Length, reloaded.Onnx.Bytes);
         Assert.Equal(17, reloaded.Onnx.Opset);
         Assert.Equal("gray", reloaded.Input.Color);

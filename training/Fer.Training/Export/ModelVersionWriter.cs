@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Fer.Inference;
 using Fer.Inference.Models;
@@ -42,7 +41,7 @@ public static class ModelVersionWriter
             Onnx = new OnnxFile
             {
                 File = OnnxFileName,
-                Sha256 = Sha256Of(onnxPath),
+                Sha256 = ModelVersionFolder.Sha256Of(onnxPath),
                 Bytes = new FileInfo(onnxPath).Length,
                 Opset = 17,
             },
@@ -50,12 +49,6 @@ public static class ModelVersionWriter
         };
         File.WriteAllText(Path.Combine(directory, ModelManifest.FileName), manifest.ToJson());
         return manifest;
-    }
-
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>The ONNX metadata_props: labels and version travel inside the model file too.</summary>

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+
+namespace Fer.Inference.Models;
+
+/// <summary>
+/// A model version folder (model.onnx + manifest.json) that has been checked before use: the
+/// manifest is valid, the ONNX file has the recorded size and SHA-256, ONNX Runtime loads it, and its
+/// input size and output width agree with the manifest.
+/// </summary>
+public sealed class ModelVersionFolder : IDisposable
+{
+    private ModelVersionFolder(string directory, ModelManifest manifest, OnnxLogitsSession session)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Session = session;
+    }
+
+    public string Directory { get; }
+
+    public ModelManifest Manifest { get; }
+
+    public OnnxLogitsSession Session { get; }
+
+    /// <summary>Opens and verifies <paramref name="directory"/>; throws <see cref="InvalidModelException"/> naming what is wrong.</summary>
+    public static ModelVersionFolder Open(string directory, int intraOpThreads = 0)
+    {
+        var manifest = ModelManifest.Load(Path.Combine(directory, ModelManifest.FileName));
+        var onnxPath = Path.Combine(directory, manifest.Onnx.File);
+        if (!File.Exists(onnxPath))
+        {
+            throw new InvalidModelException(directory, $"the manifest names '{manifest.Onnx.File}', which is not in the folder");
+        }
+
+        var length = new FileInfo(onnxPath).Length;
+        if (manifest.Onnx.Bytes > 0 && length != manifest.Onnx.Bytes)
+        {
+            throw new InvalidModelException(directory, $"'{manifest.Onnx.File}' has {length} bytes; the manifest says {manifest.Onnx.Bytes} (truncated or replaced file)");
+        }
+
+        var sha256 = Sha256Of(onnxPath);
+        if (!string.Equals(sha256, manifest.Onnx.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidModelException(directory, $"'{manifest.Onnx.File}' has SHA-256 {sha256}; the manifest says {manifest.Onnx.Sha256} (corrupt or replaced file)");
+        }
+
+        OnnxLogitsSession session;
+        try
+        {
+            session = new OnnxLogitsSession(onnxPath, intraOpThreads);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidModelException(directory, e.Message);
+        }
+
+        var problem = session.ClassCount != manifest.Labels.Count
+            ? $"the model outputs {session.ClassCount} scores but the manifest lists {manifest.Labels.Count} labels"
+            : session.ImageSize != manifest.Input.Size
+                ? $"the model takes {session.ImageSize}x{session.ImageSize} images but the manifest says {manifest.Input.Size}"
+                : null;
+        if (problem is not null)
+        {
+            session.Dispose();
+            throw new InvalidModelException(directory, problem);
+        }
+
+        return new ModelVersionFolder(directory, manifest, session);
+    }
+
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose() => Session.Dispose();
+}
+
+/// <summary>A model version folder that must not be served, and why.</summary>
+public sealed class InvalidModelException : Exception
+{
+    public InvalidModelException(string directory, string problem)
+        : base($"Model folder '{directory}' cannot be served: {problem}.")
+    {
+    }
+
+    public InvalidModelException()
+    {
+    }
+
+    public InvalidModelException(string message)
+        : base(message)
+    {
+    }
+
+    public InvalidModelException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,65 @@
+using SkiaSharp;
+
+namespace Fer.Inference.Preprocessing;
+
+/// <summary>
+/// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP to 8-bit RGB with EXIF orientation applied.
+/// Transparent pixels are composited over black. Sizes are checked from the header before decoding.
+/// </summary>
+public static class ImageDecoder
+{
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null)
+    {
+        limits ??= ImageLimits.Default;
+        if (encoded.IsEmpty)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.Empty, "The file is empty (0 bytes).");
+        }
+
+        if (encoded.Length > limits.MaxEncodedBytes)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.TooLarge, $"The file has {encoded.Length:N0} bytes; the limit is {limits.MaxEncodedBytes:N0}.");
+        }
+
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data)
+            ?? throw new ImageRejectedException(ImageErrorCodes.NotAnImage, "The file is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP).");
+
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image header gives an impossible size {width}x{height}.");
+        }
+
+        if ((long)width * height > limits.MaxPixels)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.TooManyPixels, $"The image header claims {width:N0}x{height:N0} pixels; the limit is {limits.MaxPixels:N0} pixels.");
+        }
+
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success))
+        {
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image could not be decoded completely ({result}): the file is truncated or damaged.");
+        }
+
+        using var oriented = Orientation.Apply(bitmap, codec.EncodedOrigin);
+        return ToRgb(oriented ?? bitmap);
+    }
+
+    /// <summary>Drops alpha from premultiplied RGBA, which composites transparent areas over black.</summary>
+    private static RgbImage ToRgb(SKBitmap bitmap)
+    {
+        var rgba = bitmap.GetPixelSpan();
+        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+        for (int source = 0, target = 0; target < rgb.Length; source += 4, target += 3)
+        {
+            rgb[target] = rgba[source];
+            rgb[target + 1] = rgba[source + 1];
+            rgb[target + 2] = rgba[source + 2];
+        }
+
+        return new RgbImage(bitmap.Width, bitmap.Height, rgb);
+    }
+}

@@ -1,0 +1,156 @@
+using Fer.Inference.Models;
+using SkiaSharp;
+
+namespace Fer.Inference.Preprocessing;
+
+/// <summary>
+/// The one preprocessing path for training and serving, driven by the model's manifest:
+/// decode -> RGB -> optional grayscale (replicated) -> resize to S x S -> [0,1] -> (x - mean) / std, NCHW float32.
+/// Training caches the output of <see cref="Prepare"/> and augments it; both sides end in <see cref="Normalize"/>.
+/// </summary>
+public sealed class ImagePreprocessor
+{
+    private readonly float[] scale = new float[3];
+    private readonly float[] offset = new float[3];
+
+    public ImagePreprocessor(ModelInput input, ImageLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var problems = input.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid preprocessing settings: {string.Join("; ", problems)}.", nameof(input));
+        }
+
+        Input = input;
+        Limits = limits ?? ImageLimits.Default;
+        for (var c = 0; c < 3; c++)
+        {
+            // (v / 255 - mean) / std, folded into one multiply-add per value.
+            scale[c] = 1f / (255f * input.Std[c]);
+            offset[c] = -input.Mean[c] / input.Std[c];
+        }
+    }
+
+    public ModelInput Input { get; }
+
+    public ImageLimits Limits { get; }
+
+    public int Size => Input.Size;
+
+    /// <summary>Floats per image: 3 x S x S.</summary>
+    public int TensorLength => 3 * Size * Size;
+
+    /// <summary>Decoded, colour-converted and resized pixels (S x S RGB), ready to augment or normalise.</summary>
+    public RgbImage Prepare(ReadOnlySpan<byte> encoded, out int originalWidth, out int originalHeight)
+    {
+        var decoded = ImageDecoder.Decode(encoded, Limits);
+        (originalWidth, originalHeight) = (decoded.Width, decoded.Height);
+        if (Input.Color == "gray")
+        {
+            ToGrayInPlace(decoded.Pixels);
+        }
+
+        return Resize(decoded);
+    }
+
+    public RgbImage Prepare(ReadOnlySpan<byte> encoded) => Prepare(encoded, out _, out _);
+
+    /// <summary>The full path: file bytes to the model's input tensor for one image.</summary>
+    public void Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination) => Normalize(Prepare(encoded), destination);
+
+    /// <summary>HWC bytes of an S x S image to normalised CHW floats.</summary>
+    public void Normalize(RgbImage image, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        CheckShape(image.Width, image.Height, destination.Length);
+        var pixels = image.Pixels;
+        var plane = Size * Size;
+        for (var c = 0; c < 3; c++)
+        {
+            var (s, o) = (scale[c], offset[c]);
+            var channel = destination.Slice(c * plane, plane);
+            for (var i = 0; i < plane; i++)
+            {
+                channel[i] = (pixels[(i * 3) + c] * s) + o;
+            }
+        }
+    }
+
+    /// <summary>CHW floats in [0,255] (augmented pixels) to normalised CHW floats, with the same arithmetic as <see cref="Normalize(RgbImage, Span{float})"/>.</summary>
+    public void Normalize(ReadOnlySpan<float> chw255, Span<float> destination)
+    {
+        CheckShape(Size, Size, destination.Length);
+        var plane = Size * Size;
+        for (var c = 0; c < 3; c++)
+        {
+            var (s, o) = (scale[c], offset[c]);
+            var source = chw255.Slice(c * plane, plane);
+            var channel = destination.Slice(c * plane, plane);
+            for (var i = 0; i < plane; i++)
+            {
+                channel[i] = (source[i] * s) + o;
+            }
+        }
+    }
+
+    /// <summary>ITU-R 601 luma (as PIL's convert("L")), replicated to three channels.</summary>
+    private static void ToGrayInPlace(byte[] rgb)
+    {
+        for (var i = 0; i < rgb.Length; i += 3)
+        {
+            var luma = (byte)(((rgb[i] * 299) + (rgb[i + 1] * 587) + (rgb[i + 2] * 114) + 500) / 1000);
+            rgb[i] = rgb[i + 1] = rgb[i + 2] = luma;
+        }
+    }
+
+    private RgbImage Resize(RgbImage image)
+    {
+        if (image.Width == Size && image.Height == Size)
+        {
+            return image;
+        }
+
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int s = 0, t = 0; s < image.Pixels.Length; s += 3, t += 4)
+        {
+            rgba[t] = image.Pixels[s];
+            rgba[t + 1] = image.Pixels[s + 1];
+            rgba[t + 2] = image.Pixels[s + 2];
+            rgba[t + 3] = 255;
+        }
+
+        using var source = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, source.GetPixels(), rgba.Length);
+        using var target = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var sampling = Input.Resize switch
+        {
+            "nearest" => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
+            "bicubic" => new SKSamplingOptions(SKCubicResampler.CatmullRom),
+            _ => new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None),
+        };
+        if (!source.ScalePixels(target, sampling))
+        {
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The {image.Width}x{image.Height} image could not be resized to {Size}x{Size}.");
+        }
+
+        var scaled = target.GetPixelSpan();
+        var rgb = new byte[Size * Size * 3];
+        for (int s = 0, t = 0; t < rgb.Length; s += 4, t += 3)
+        {
+            rgb[t] = scaled[s];
+            rgb[t + 1] = scaled[s + 1];
+            rgb[t + 2] = scaled[s + 2];
+        }
+
+        return new RgbImage(Size, Size, rgb);
+    }
+
+    private void CheckShape(int width, int height, int destinationLength)
+    {
+        if (width != Size || height != Size || destinationLength != TensorLength)
+        {
+            throw new ArgumentException($"Expected a {Size}x{Size} image and {TensorLength} floats, got {width}x{height} and {destinationLength}.");
+        }
+    }
+}

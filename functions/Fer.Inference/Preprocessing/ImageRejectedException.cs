@@ -1,0 +1,43 @@
+namespace Fer.Inference.Preprocessing;
+
+/// <summary>
+/// An input that can never be classified (not an image, too large, corrupt). <see cref="Code"/> is
+/// the stable ErrorCode written to the results table.
+/// </summary>
+public sealed class ImageRejectedException : Exception
+{
+    public ImageRejectedException(string code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    public ImageRejectedException()
+    {
+        Code = ImageErrorCodes.Corrupt;
+    }
+
+    public ImageRejectedException(string message)
+        : base(message)
+    {
+        Code = ImageErrorCodes.Corrupt;
+    }
+
+    public ImageRejectedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Code = ImageErrorCodes.Corrupt;
+    }
+
+    public string Code { get; }
+}
+
+/// <summary>The ErrorCode values for rejected images.</summary>
+public static class ImageErrorCodes
+{
+    public const string Empty = "image-empty";
+    public const string TooLarge = "image-too-large";
+    public const string TooManyPixels = "image-too-many-pixels";
+    public const string NotAnImage = "image-unrecognised-format";
+    public const string Corrupt = "image-corrupt";
+}

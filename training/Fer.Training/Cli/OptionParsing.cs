@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Fer.Training.Cli;
+
+internal static class OptionParsing
+{
+    /// <summary>Parses "train:0.1" (the only source supported: a fraction of the train split).</summary>
+    public static double? FractionOfTrain(string? value, string option)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var parts = value.Split(':');
+        if (parts.Length != 2 || parts[0] != "train" || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction) || fraction is <= 0 or >= 0.9)
+        {
+            throw new ArgumentException($"{option} '{value}' is not of the form train:F with 0 < F < 0.9 (e.g. train:0.1).");
+        }
+
+        return fraction;
+    }
+}

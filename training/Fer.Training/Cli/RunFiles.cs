@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fer.Inference.Models;
+using Fer.Training.Training;
+
+namespace Fer.Training.Cli;
+
+/// <summary>The configuration file of a run directory, read back by --resume.</summary>
+internal static class RunFiles
+{
+    public const string ConfigFile = "config.json";
+
+    public static JsonSerializerOptions Json { get; } = new(ModelManifest.JsonOptions)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static void WriteConfig(string runDirectory, TrainingOptions options, IReadOnlyDictionary<string, object?> extra)
+    {
+        var document = new Dictionary<string, object?>(extra) { ["options"] = options };
+        File.WriteAllText(Path.Combine(runDirectory, ConfigFile), JsonSerializer.Serialize(document, Json));
+    }
+
+    public static TrainingOptions ReadOptions(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, ConfigFile);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"'{runDirectory}' is not a run directory: it has no {ConfigFile}.", path);
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("options").Deserialize<TrainingOptions>(Json)
+            ?? throw new InvalidDataException($"'{path}' has no options.");
+    }
+}

@@ -1,0 +1,20 @@
+namespace Fer.Training.Data;
+
+/// <summary>The seed's training augmentation, each part switchable.</summary>
+public sealed record AugmentationOptions
+{
+    /// <summary>ColorJitter brightness: a factor drawn from [1 - b, 1 + b] (seed: 0.2; 0 turns it off).</summary>
+    public double Brightness { get; init; } = 0.2;
+
+    /// <summary>ColorJitter contrast: a factor drawn from [1 - c, 1 + c] around the image's mean grey (seed: 0.2).</summary>
+    public double Contrast { get; init; } = 0.2;
+
+    public bool HorizontalFlip { get; init; } = true;
+
+    /// <summary>Random rotation within +-degrees (seed: 10; 0 turns it off).</summary>
+    public double RotationDegrees { get; init; } = 10;
+
+    public static AugmentationOptions None { get; } = new() { Brightness = 0, Contrast = 0, HorizontalFlip = false, RotationDegrees = 0 };
+
+    public bool Any => Brightness > 0 || Contrast > 0 || HorizontalFlip || RotationDegrees > 0;
+}

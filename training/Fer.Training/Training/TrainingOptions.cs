@@ -1,0 +1,76 @@
+using Fer.Training.Data;
+using Fer.Training.Model;
+using Fer.Training.Weights;
+
+namespace Fer.Training.Training;
+
+/// <summary>Which validation metric early stopping and best-checkpoint selection watch.</summary>
+public enum MonitorMetric
+{
+    ValidationAccuracy,
+    ValidationLoss,
+}
+
+/// <summary>Learning-rate schedule within a stage.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>Constant, as the seed.</summary>
+    Constant,
+
+    /// <summary>Cosine decay from the stage's rate to zero over the stage's epochs, per step.</summary>
+    Cosine,
+}
+
+/// <summary>Every setting of a training run; the defaults are the seed's recipe.</summary>
+public sealed record TrainingOptions
+{
+    public required DataOptions Data { get; init; }
+
+    public FerModelOptions Model { get; init; } = new();
+
+    public int ImageSize { get; init; } = 224;
+
+    public string Color { get; init; } = "rgb";
+
+    public IReadOnlyList<float> Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+
+    public IReadOnlyList<float> Std { get; init; } = [0.229f, 0.224f, 0.225f];
+
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Stage 1: backbone frozen; head (and CBAM unless <see cref="SeedExact"/>) trained.</summary>
+    public int Stage1Epochs { get; init; } = 10;
+
+    public double Stage1LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Stage 2: everything trained.</summary>
+    public int Stage2Epochs { get; init; } = 70;
+
+    public double Stage2LearningRate { get; init; } = 1e-5;
+
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    public double WeightDecay { get; init; }
+
+    public double LabelSmoothing { get; init; }
+
+    public int Patience { get; init; } = 10;
+
+    public MonitorMetric Monitor { get; init; } = MonitorMetric.ValidationAccuracy;
+
+    /// <summary>Reproduce the seed exactly, including CBAM frozen at its random initialisation through stage 1.</summary>
+    public bool SeedExact { get; init; }
+
+    public long Seed { get; init; } = 42;
+
+    public string? Weights { get; init; }
+
+    public WeightFormat WeightsFormat { get; init; } = WeightFormat.Torchvision;
+
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>0: all cores.</summary>
+    public int Threads { get; init; }
+}

@@ -69,6 +69,11 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
     private RunState RunStage(FerResNet model, int stage, RunState state, ImageCache train, ImageCache validation, Device device)
     {
         var epochs = stage == 1 ? options.Stage1Epochs : options.Stage2Epochs;
+        if (epochs == 0)
+        {
+            return state with { Stage = stage + 1, EpochsDoneInStage = 0, EpochsSinceBest = 0 };
+        }
+
         var learningRate = stage == 1 ? options.Stage1LearningRate : options.Stage2LearningRate;
         if (state.Stage != stage)
         {

@@ -1,0 +1,58 @@
+using Fer.Training.Data;
+using static TorchSharp.torch;
+
+namespace Fer.Training.Tests;
+
+public sealed class AugmentationTests
+{
+    [Fact]
+    public void Every_augmentation_keeps_shape_and_the_pixel_range()
+    {
+        using var batch = rand(8, 3, 24, 24).mul(255);
+
+        using var augmented = Augmenter.Apply(batch, new AugmentationOptions(), new Random(1));
+
+        Assert.Equal(batch.shape, augmented.shape);
+        Assert.True(augmented.min().item<float>() >= 0);
+        Assert.True(augmented.max().item<float>() <= 255);
+        Assert.False(augmented.equal(batch).all().item<bool>());
+    }
+
+    [Fact]
+    public void Flip_alone_mirrors_images_exactly_or_leaves_them()
+    {
+        using var batch = rand(16, 3, 8, 8).mul(255);
+
+        using var flipped = Augmenter.Apply(batch, AugmentationOptions.None with { HorizontalFlip = true }, new Random(2));
+
+        var mirrored = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            var same = flipped[i].equal(batch[i]).all().item<bool>();
+            var mirror = flipped[i].equal(batch[i].flip(2)).all().item<bool>();
+            Assert.True(same || mirror);
+            mirrored += mirror ? 1 : 0;
+        }
+
+        Assert.InRange(mirrored, 1, 15);
+    }
+
+    [Fact]
+    public void Rotation_fills_corners_with_zero_and_keeps_the_centre()
+    {
+        using var batch = ones(4, 3, 33, 33).mul(200);
+
+        using var rotated = Augmenter.Apply(batch, AugmentationOptions.None with { RotationDegrees = 10 }, new Random(3));
+
+        Assert.Equal(200f, rotated[.., .., 16, 16].min().item<float>());
+        Assert.True(rotated[.., .., 0, 0].max().item<float>() < 200 || rotated[.., .., 32, 32].max().item<float>() < 200);
+    }
+
+    [Fact]
+    public void No_augmentation_is_the_identity()
+    {
+        using var batch = rand(2, 3, 8, 8).mul(255);
+        using var same = Augmenter.Apply(batch, AugmentationOptions.None, new Random(4));
+        Assert.True(same.equal(batch).all().item<bool>());
+    }
+}

@@ -11,7 +11,8 @@ public sealed class OnnxLogitsSession : IDisposable
 {
     private readonly InferenceSession session;
 
-    public OnnxLogitsSession(string modelPath, int intraOpThreads = 0)
+    /// <param name="executionProvider">"cpu", or "cuda": tried first, and on failure CPU with one call to <paramref name="warn"/>.</param>
+    public OnnxLogitsSession(string modelPath, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null)
     {
         if (!File.Exists(modelPath))
         {
@@ -23,6 +24,21 @@ public sealed class OnnxLogitsSession : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
         };
+        ExecutionProvider = "cpu";
+        if (string.Equals(executionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA();
+                ExecutionProvider = "cuda";
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                warn?.Invoke($"The CUDA execution provider could not be loaded ({e.Message}); running on CPU. " +
+                             "CUDA needs the Microsoft.ML.OnnxRuntime.Gpu.Linux build, an NVIDIA driver and the CUDA 13 libraries.");
+            }
+        }
+
         try
         {
             session = new InferenceSession(modelPath, options);
@@ -38,6 +54,9 @@ public sealed class OnnxLogitsSession : IDisposable
         ImageSize = inputDims.Length == 4 ? inputDims[3] : throw new InvalidDataException($"ONNX model '{modelPath}' input '{InputName}' is not 4-dimensional (NCHW).");
         ClassCount = session.OutputMetadata[OutputName].Dimensions[^1];
     }
+
+    /// <summary>"cpu" or "cuda": the provider the session actually runs on.</summary>
+    public string ExecutionProvider { get; }
 
     public string InputName { get; }
 

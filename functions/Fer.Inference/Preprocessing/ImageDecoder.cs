@@ -23,7 +23,9 @@ public static class ImageDecoder
 
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
-            ?? throw new ImageRejectedException(ImageErrorCodes.NotAnImage, "The file is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP).");
+            ?? throw (KnownFormat(encoded) is { } format
+                ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The file starts like a {format} image but its header cannot be read: it is truncated or damaged.")
+                : new ImageRejectedException(ImageErrorCodes.NotAnImage, "The file is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP)."));
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0)
@@ -47,6 +49,17 @@ public static class ImageDecoder
         using var oriented = Orientation.Apply(bitmap, codec.EncodedOrigin);
         return ToRgb(oriented ?? bitmap);
     }
+
+    /// <summary>The format a file claims by its first bytes, or null.</summary>
+    private static string? KnownFormat(ReadOnlySpan<byte> data) => data switch
+    {
+        [0xFF, 0xD8, 0xFF, ..] => "JPEG",
+        [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "PNG",
+        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
+        [(byte)'B', (byte)'M', ..] => "BMP",
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
+        _ => null,
+    };
 
     /// <summary>Drops alpha from premultiplied RGBA, which composites transparent areas over black.</summary>
     private static RgbImage ToRgb(SKBitmap bitmap)

@@ -1,0 +1,35 @@
+namespace Fer.Inference;
+
+/// <summary>Settings of the serving side, bound from the configuration section "Fer".</summary>
+public sealed class FerOptions
+{
+    public const string SectionName = "Fer";
+
+    public string FacesContainer { get; set; } = "faces";
+
+    public string ModelsContainer { get; set; } = "models";
+
+    public string ResultsTable { get; set; } = "emotions";
+
+    /// <summary>The batch of blobs uploaded at the root of the faces container.</summary>
+    public string DefaultBatch { get; set; } = "default";
+
+    /// <summary>How often the model pointer (fer/current.json) is checked for a new version.</summary>
+    public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where downloaded model versions are kept; default: a folder under the system temp directory.</summary>
+    public string? ModelCacheDirectory { get; set; }
+
+    /// <summary>"cpu" (default) or "cuda" (falls back to CPU with one warning when CUDA cannot load).</summary>
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
+    public int IntraOpThreads { get; set; }
+
+    public long MaxImageBytes { get; set; } = 20L * 1024 * 1024;
+
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    /// <summary>Images classified per ONNX Runtime call in batch processing.</summary>
+    public int BatchSize { get; set; } = 8;
+}

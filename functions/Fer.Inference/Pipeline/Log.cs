@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fer.Inference.Pipeline;
+
+/// <summary>The serving core's log messages (source-generated, allocation-free when disabled).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Serving model {Version} on {Provider} (was {Previous}).")]
+    public static partial void ModelLoaded(ILogger logger, string version, string provider, string previous);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Model refresh failed; {Action}.")]
+    public static partial void ModelRefreshFailed(ILogger logger, Exception exception, string action);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Message}")]
+    public static partial void ExecutionProviderFallback(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Blob {Blob} no longer exists; nothing to classify.")]
+    public static partial void BlobGone(ILogger logger, string blob);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not record the failure of {Blob}.")]
+    public static partial void FailureNotRecorded(ILogger logger, Exception exception, string blob);
+}

@@ -1,0 +1,126 @@
+using Azure;
+using Fer.Inference.Classification;
+using Fer.Inference.Models;
+using Fer.Inference.Preprocessing;
+using Fer.Inference.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fer.Inference.Pipeline;
+
+/// <summary>There is no model that may be served (none promoted, or the promoted one failed its checks).</summary>
+public sealed class ModelUnavailableException(string message) : Exception(message)
+{
+    public ModelUnavailableException()
+        : this("No model is available.")
+    {
+    }
+
+    public ModelUnavailableException(string message, Exception innerException)
+        : this(message) => _ = innerException;
+}
+
+/// <summary>What health reports about the model.</summary>
+public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError);
+
+/// <summary>
+/// The one model of this instance, shared by every invocation. It follows fer/current.json: a new
+/// pointer is picked up within <see cref="FerOptions.ModelRefreshInterval"/> without a restart; a new
+/// version that fails its checks is refused and the model already loaded keeps serving.
+/// </summary>
+public sealed class ModelProvider : IDisposable
+{
+    private readonly ModelStore store;
+    private readonly FerOptions options;
+    private readonly ILogger<ModelProvider> logger;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private EmotionClassifier? current;
+    private DateTimeOffset? lastCheck;
+    private string? lastError;
+    private string? rejectedVersion;
+
+    public ModelProvider(ModelStore store, IOptions<FerOptions> options, ILogger<ModelProvider> logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.store = store;
+        this.options = options.Value;
+        this.logger = logger;
+        this.time = time ?? TimeProvider.System;
+    }
+
+    public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError);
+
+    public ImageLimits Limits => new() { MaxEncodedBytes = options.MaxImageBytes, MaxPixels = options.MaxImagePixels };
+
+    /// <summary>The model to classify with; checks the pointer when the refresh interval has passed.</summary>
+    public async Task<EmotionClassifier> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var model = current;
+        if (model is null || lastCheck is null || time.GetUtcNow() - lastCheck >= options.ModelRefreshInterval)
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            model = current;
+        }
+
+        return model ?? throw new ModelUnavailableException($"No model can be served: {lastError ?? "none is promoted"}. Publish and promote one with 'fer model publish DIR --promote'.");
+    }
+
+    /// <summary>Reads the pointer and loads a new version if it changed; never drops a working model for a broken one.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lastCheck = time.GetUtcNow();
+            var pointer = await store.GetPointerAsync(cancellationToken).ConfigureAwait(false);
+            if (pointer is null)
+            {
+                lastError = $"no model is promoted ({ModelStore.PointerBlob} does not exist in container '{store.Container.Name}')";
+                return;
+            }
+
+            if (pointer.Version == current?.Version || pointer.Version == rejectedVersion)
+            {
+                return;
+            }
+
+            var cache = options.ModelCacheDirectory ?? Path.Combine(Path.GetTempPath(), "fer-models");
+            var directory = await store.DownloadAsync(pointer.Version, cache, cancellationToken).ConfigureAwait(false);
+            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message));
+            var previous = Interlocked.Exchange(ref current, loaded);
+            (lastError, rejectedVersion) = (null, null);
+            Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Version ?? "none");
+            RetireLater(previous);
+        }
+        catch (Exception e) when (e is InvalidModelException or InvalidModelManifestException or InvalidDataException or RequestFailedException)
+        {
+            lastError = e.Message;
+            if (e is InvalidModelException or InvalidModelManifestException)
+            {
+                rejectedVersion = (await store.GetPointerAsync(cancellationToken).ConfigureAwait(false))?.Version;
+            }
+
+            Log.ModelRefreshFailed(logger, e, current is null ? "no model is being served" : $"still serving {current.Version}");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        current?.Dispose();
+        gate.Dispose();
+    }
+
+    /// <summary>Invocations may still be running on the old model: dispose it a little later, not now.</summary>
+    private static void RetireLater(EmotionClassifier? previous)
+    {
+        if (previous is not null)
+        {
+            _ = Task.Delay(TimeSpan.FromMinutes(2)).ContinueWith(_ => previous.Dispose(), TaskScheduler.Default);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Fer.Inference.Storage;
+
+/// <summary>One row of the results table (DESIGN.md "Uploads and results").</summary>
+public sealed class EmotionRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = string.Empty;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string BlobName { get; set; } = string.Empty;
+
+    public string Status { get; set; } = string.Empty;
+
+    public string? Emotion { get; set; }
+
+    public double? Confidence { get; set; }
+
+    public double? Surprise { get; set; }
+
+    public double? Fear { get; set; }
+
+    public double? Disgust { get; set; }
+
+    public double? Happiness { get; set; }
+
+    public double? Sadness { get; set; }
+
+    public double? Anger { get; set; }
+
+    public double? Neutral { get; set; }
+
+    public string? ModelVersion { get; set; }
+
+    public int? Width { get; set; }
+
+    public int? Height { get; set; }
+
+    public string? BlobETag { get; set; }
+
+    public DateTimeOffset ProcessedAt { get; set; }
+
+    public double DurationMs { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public string? Error { get; set; }
+
+    /// <summary>The probability of a label by its canonical name.</summary>
+    public double? Score(string label) => label switch
+    {
+        "Surprise" => Surprise,
+        "Fear" => Fear,
+        "Disgust" => Disgust,
+        "Happiness" => Happiness,
+        "Sadness" => Sadness,
+        "Anger" => Anger,
+        "Neutral" => Neutral,
+        _ => null,
+    };
+
+    public void SetScores(IReadOnlyDictionary<string, double> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        Surprise = scores.GetValueOrDefault("Surprise");
+        Fear = scores.GetValueOrDefault("Fear");
+        Disgust = scores.GetValueOrDefault("Disgust");
+        Happiness = scores.GetValueOrDefault("Happiness");
+        Sadness = scores.GetValueOrDefault("Sadness");
+        Anger = scores.GetValueOrDefault("Anger");
+        Neutral = scores.GetValueOrDefault("Neutral");
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Fer.Inference.Models;
+
+namespace Fer.Inference.Storage;
+
+/// <summary>
+/// The models container: version folders under <c>fer/&lt;version&gt;/</c> and the pointer
+/// <c>fer/current.json</c>. Publishing uploads the whole folder before it writes the pointer.
+/// </summary>
+public sealed class ModelStore(BlobContainerClient container)
+{
+    public const string Prefix = "fer/";
+    public const string PointerBlob = "fer/current.json";
+
+    public BlobContainerClient Container { get; } = container;
+
+    /// <summary>Uploads a verified version folder (model, manifest, report) and, with <paramref name="promote"/>, points serving at it.</summary>
+    public async Task<ModelManifest> PublishAsync(string directory, bool promote, CancellationToken cancellationToken = default)
+    {
+        ModelManifest manifest;
+        using (var folder = ModelVersionFolder.Open(directory))
+        {
+            manifest = folder.Manifest;
+        }
+
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => !string.Equals(Path.GetFileName(f), ModelManifest.FileName, StringComparison.Ordinal))
+            .Append(Path.Combine(directory, ModelManifest.FileName)); // the manifest last: a version is complete once its manifest exists
+        foreach (var file in files)
+        {
+            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
+            await Container.GetBlobClient($"{Prefix}{manifest.Version}/{relative}")
+                .UploadAsync(file, overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (promote)
+        {
+            await PromoteAsync(manifest.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Points serving at a published version; refuses a version that is not there.</summary>
+    public async Task PromoteAsync(string version, CancellationToken cancellationToken = default)
+    {
+        var manifest = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
+        if (!await manifest.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"Model version '{version}' is not published in container '{Container.Name}' (no {Prefix}{version}/{ModelManifest.FileName}). Publish it first.");
+        }
+
+        await Container.GetBlobClient(PointerBlob)
+            .UploadAsync(BinaryData.FromObjectAsJson(new ModelPointer(version), ModelManifest.JsonOptions), overwrite: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The current pointer, or null when nothing is promoted.</summary>
+    public async Task<ModelPointer?> GetPointerAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient(PointerBlob).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<ModelPointer>(ModelManifest.JsonOptions);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{PointerBlob}' in container '{Container.Name}' is not {{\"version\": \"...\"}}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Published versions (newest name first).</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var versions = new List<string>();
+        await foreach (var item in Container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.IsPrefix)
+            {
+                versions.Add(item.Prefix[Prefix.Length..].TrimEnd('/'));
+            }
+        }
+
+        return versions.OrderByDescending(v => v, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Downloads a version folder into <paramref name="cacheDirectory"/>/&lt;version&gt; (model and manifest only); returns the folder.</summary>
+    public async Task<string> DownloadAsync(string version, string cacheDirectory, CancellationToken cancellationToken = default)
+    {
+        var target = Path.Combine(cacheDirectory, version);
+        var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(partial);
+        var manifestBlob = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
+        await manifestBlob.DownloadToAsync(Path.Combine(partial, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        var manifest = ModelManifest.Load(Path.Combine(partial, ModelManifest.FileName));
+        await Container.GetBlobClient($"{Prefix}{version}/{manifest.Onnx.File}")
+            .DownloadToAsync(Path.Combine(partial, manifest.Onnx.File), cancellationToken).ConfigureAwait(false);
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        Directory.Move(partial, target);
+        return target;
+    }
+}

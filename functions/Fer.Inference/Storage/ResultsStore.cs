@@ -1,0 +1,86 @@
+using Azure;
+using Azure.Data.Tables;
+using Fer.Inference.Classification;
+
+namespace Fer.Inference.Storage;
+
+/// <summary>A page of results and the token for the next one.</summary>
+public sealed record ResultsPage(IReadOnlyList<EmotionRow> Rows, string? ContinuationToken);
+
+/// <summary>Counts and mean confidence of a batch.</summary>
+public sealed record BatchSummary(string Batch, int Total, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByEmotion, double? MeanConfidence);
+
+/// <summary>The results table: upserts (one row per blob), point reads, filtered pages, summaries.</summary>
+public sealed class ResultsStore(TableClient table)
+{
+    public TableClient Table { get; } = table;
+
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => Table.CreateIfNotExistsAsync(cancellationToken);
+
+    public Task UpsertAsync(EmotionRow row, CancellationToken cancellationToken = default) =>
+        Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<EmotionRow?> GetAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default)
+    {
+        var response = await Table.GetEntityIfExistsAsync<EmotionRow>(TableKeys.Encode(batch), TableKeys.Encode(pathInBatch), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>One page of a batch's rows, optionally filtered by emotion and status. Filter values are escaped, never concatenated raw.</summary>
+    public async Task<ResultsPage> QueryAsync(string batch, string? emotion, string? status, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+    {
+        var filter = Filter(batch, emotion, status);
+        var pages = Table.QueryAsync<EmotionRow>(filter, maxPerPage: Math.Clamp(pageSize, 1, 1000), cancellationToken: cancellationToken)
+            .AsPages(continuationToken, Math.Clamp(pageSize, 1, 1000));
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            return new ResultsPage(page.Values, page.ContinuationToken);
+        }
+
+        return new ResultsPage([], null);
+    }
+
+    public async IAsyncEnumerable<EmotionRow> AllAsync(string batch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in Table.QueryAsync<EmotionRow>(Filter(batch, null, null), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+
+    public async Task<BatchSummary> SummarizeAsync(string batch, CancellationToken cancellationToken = default)
+    {
+        var byStatus = new Dictionary<string, int>();
+        var byEmotion = new Dictionary<string, int>();
+        var (total, confidenceSum, classified) = (0, 0.0, 0);
+        await foreach (var row in AllAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            total++;
+            byStatus[row.Status] = byStatus.GetValueOrDefault(row.Status) + 1;
+            if (row.Status == ClassificationStatus.Classified && row.Emotion is not null)
+            {
+                byEmotion[row.Emotion] = byEmotion.GetValueOrDefault(row.Emotion) + 1;
+                confidenceSum += row.Confidence ?? 0;
+                classified++;
+            }
+        }
+
+        return new BatchSummary(batch, total, byStatus, byEmotion, classified == 0 ? null : confidenceSum / classified);
+    }
+
+    public static string Filter(string batch, string? emotion, string? status)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(batch)}");
+        if (!string.IsNullOrEmpty(emotion))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Emotion eq {emotion}");
+        }
+
+        if (!string.IsNullOrEmpty(status))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        }
+
+        return filter;
+    }
+}

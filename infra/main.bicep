@@ -1,0 +1,232 @@
+// Fer in Azure: what `azd provision` creates.
+//
+//   resource group rg-<env>
+//     storage account      faces (uploads), models (ONNX versions), the Flex Consumption package
+//                          container, table emotions; shared keys off, lifecycle rule on faces/
+//     Event Grid system topic on the storage account (the subscription itself is made by the
+//                          postdeploy hook: it needs the deployed function's blobs_extension key)
+//     Log Analytics + Application Insights, local (key) auth off
+//     Flex Consumption plan + function app (.NET 10 isolated), one user-assigned identity,
+//                          identity-based connections only
+//     optional: a GPU training VM (deployTrainingVm)
+//
+// GPU inference on Azure Container Apps is not part of this template: see README-gpu-inference.md.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group (rg-<name>) and seeds resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for all resources.')
+param location string
+
+@description('Object id of the deploying user or service principal (azd passes AZURE_PRINCIPAL_ID). Empty: no data-plane roles for the deployer.')
+param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+@description('Kind of principal principalId is.')
+param principalType string = 'User'
+
+@minValue(1)
+@maxValue(3650)
+@description('Uploaded faces are personal data: blobs under faces/ are deleted this many days after their last modification.')
+param faceRetentionDays int = 30
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Flex Consumption instance memory (MB). The model, ONNX Runtime\'s arenas and a batch of decoded images must fit.')
+param instanceMemoryMB int = 2048
+
+@minValue(1)
+@maxValue(1000)
+@description('Upper bound on Flex Consumption instances: the main cost cap of the serving side.')
+param maximumInstanceCount int = 40
+
+@description('Deploy the optional GPU training VM.')
+param deployTrainingVm bool = false
+
+@description('Size of the training VM (needs NVIDIA GPU quota in the region).')
+param trainingVmSize string = 'Standard_NC4as_T4_v3'
+
+@description('Admin user name of the training VM (SSH only, no password).')
+param trainingVmAdminUsername string = 'feradmin'
+
+@description('SSH public key (OpenSSH format) for the training VM admin. Required when deployTrainingVm is true.')
+param trainingVmSshPublicKey string = ''
+
+@description('Source address range (CIDR) allowed to reach the training VM on port 22, e.g. your public IP/32. Required when deployTrainingVm is true.')
+param trainingVmSshSourceCidr string = ''
+
+@description('Git repository the training VM clones into the admin\'s home (empty: clone nothing).')
+param trainingRepositoryUrl string = ''
+
+var abbrs = {
+  storage: 'st'
+  functionApp: 'func-'
+  plan: 'plan-'
+  identity: 'id-'
+  logAnalytics: 'log-'
+  appInsights: 'appi-'
+  systemTopic: 'evgst-'
+  trainingVm: 'vm-train-'
+}
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+var facesContainerName = 'faces'
+var modelsContainerName = 'models'
+var resultsTableName = 'emotions'
+// Flex Consumption deploys the app package from a blob container of the app's choosing.
+var deploymentContainerName = 'app-package-${resourceToken}'
+var functionAppName = '${abbrs.functionApp}${resourceToken}'
+// Names are computed here, not read from module outputs, so that What-If can predict every resource.
+var storageAccountName = '${abbrs.storage}${resourceToken}'
+var appInsightsName = '${abbrs.appInsights}${resourceToken}'
+var functionIdentityName = '${abbrs.identity}${functionAppName}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: '${abbrs.logAnalytics}${resourceToken}'
+    appInsightsName: appInsightsName
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: storageAccountName
+    facesContainerName: facesContainerName
+    modelsContainerName: modelsContainerName
+    deploymentContainerName: deploymentContainerName
+    resultsTableName: resultsTableName
+    faceRetentionDays: faceRetentionDays
+  }
+}
+
+module events 'modules/events.bicep' = {
+  name: 'events'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: '${abbrs.systemTopic}${resourceToken}'
+    storageAccountName: storageAccountName
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module functionIdentity 'modules/identity.bicep' = {
+  name: 'function-identity'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: functionIdentityName
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: functionAppName
+    planName: '${abbrs.plan}${resourceToken}'
+    identityId: functionIdentity.outputs.id
+    identityClientId: functionIdentity.outputs.clientId
+    storageAccountName: storageAccountName
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    facesContainerName: facesContainerName
+    modelsContainerName: modelsContainerName
+    resultsTableName: resultsTableName
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+  }
+  // The host reads its storage and the package as soon as the app exists: grant the roles first.
+  dependsOn: [
+    roles
+  ]
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'role-assignments'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    appInsightsName: appInsightsName
+    functionIdentityName: functionIdentityName
+    functionPrincipalId: functionIdentity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+  dependsOn: [
+    storage
+    monitoring
+  ]
+}
+
+module trainingVm 'modules/training-vm.bicep' = if (deployTrainingVm) {
+  name: 'training-vm'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: '${abbrs.trainingVm}${resourceToken}'
+    identityName: '${abbrs.identity}${abbrs.trainingVm}${resourceToken}'
+    vmSize: trainingVmSize
+    adminUsername: trainingVmAdminUsername
+    sshPublicKey: trainingVmSshPublicKey
+    sshSourceCidr: trainingVmSshSourceCidr
+    repositoryUrl: trainingRepositoryUrl
+    storageAccountName: storageAccountName
+    blobEndpoint: storage.outputs.blobEndpoint
+    modelsContainerName: modelsContainerName
+  }
+}
+
+// Read by azd (service discovery), by the hooks in infra/hooks and by the `fer` CLI.
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_HOST string = functionApp.outputs.defaultHostName
+output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = events.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString
+output FER_FACES_CONTAINER string = facesContainerName
+output FER_MODELS_CONTAINER string = modelsContainerName
+output FER_RESULTS_TABLE string = resultsTableName
+output FER_TRAINING_VM_SSH string = deployTrainingVm ? trainingVm!.outputs.sshCommand : ''
+output FER_TRAINING_VM_IDENTITY_CLIENT_ID string = deployTrainingVm ? trainingVm!.outputs.identityClientId : ''

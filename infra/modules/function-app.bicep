@@ -1,0 +1,178 @@
+// Flex Consumption plan and the .NET 10 isolated-worker function app.
+// Every connection is identity-based through one user-assigned identity: no account keys, no SAS,
+// no instrumentation keys in app settings. Flex Consumption sets the runtime through
+// functionAppConfig.runtime; FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and
+// WEBSITE_RUN_FROM_PACKAGE are not allowed as app settings on this plan.
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
+param deploymentContainerName string
+param facesContainerName string
+param modelsContainerName string
+param resultsTableName string
+param appInsightsConnectionString string
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Batch name for blobs uploaded at the root of the faces container.')
+param defaultBatch string = 'default'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the resource to deploy the `functions` service to by this tag.
+  tags: union(tags, {
+    'azd-service-name': 'functions'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // Host storage (leases, keys, blob trigger bookkeeping): the same account, by identity.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // The app's own connection (blob trigger on faces, models, results table). The blob trigger
+        // with a service-URI connection needs the queue URI too: it writes poison messages to the
+        // webjobs-blobtrigger-poison queue of the connection's account.
+        {
+          name: 'FerStorage__blobServiceUri'
+          value: blobEndpoint
+        }
+        {
+          name: 'FerStorage__queueServiceUri'
+          value: queueEndpoint
+        }
+        {
+          name: 'FerStorage__tableServiceUri'
+          value: tableEndpoint
+        }
+        {
+          name: 'FerStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'FerStorage__clientId'
+          value: identityClientId
+        }
+        {
+          name: 'Fer__FacesContainer'
+          value: facesContainerName
+        }
+        {
+          name: 'Fer__ModelsContainer'
+          value: modelsContainerName
+        }
+        {
+          name: 'Fer__ResultsTable'
+          value: resultsTableName
+        }
+        {
+          name: 'Fer__DefaultBatch'
+          value: defaultBatch
+        }
+        // Telemetry by Entra ID: the connection string names the component and endpoint (not a
+        // secret; local auth is disabled), the authentication string tells the SDK which identity
+        // to get tokens for.
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identityClientId};Authorization=AAD'
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// No publishing with user names and passwords: azd deploys with an Entra ID token.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output id string = functionApp.id
+output defaultHostName string = functionApp.properties.defaultHostName

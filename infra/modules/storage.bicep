@@ -1,0 +1,123 @@
+// The storage account: uploads (faces), model versions (models), the Flex Consumption app package
+// and the results table. Entra ID only: shared keys (and with them SAS) are disabled.
+param name string
+param location string
+param tags object
+param facesContainerName string
+param modelsContainerName string
+param deploymentContainerName string
+param resultsTableName string
+
+@minValue(1)
+param faceRetentionDays int
+
+resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      // The CLI, the deploying user and Event Grid reach the account over the internet; every
+      // request still needs an Entra ID token and a data-plane role.
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource facesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: facesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: modelsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource resultsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: resultsTableName
+}
+
+// Faces are personal data: keep them no longer than needed. The rule deletes block blobs under
+// faces/ once they have not been modified for faceRetentionDays days. Their rows in the results
+// table stay (they hold labels and scores, not the image).
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-faces-after-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${facesContainer.name}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: faceRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+output name string = account.name
+output id string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+output tableEndpoint string = account.properties.primaryEndpoints.table
+output facesContainerName string = facesContainer.name
+output modelsContainerName string = modelsContainer.name
+output deploymentContainerName string = deploymentContainer.name
+output resultsTableName string = resultsTable.name

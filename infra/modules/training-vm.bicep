@@ -20,6 +20,14 @@ param osDiskSizeGB int = 256
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
+// Fail the deployment with a clear message rather than with an invalid NSG rule or an unreachable VM.
+var checkedSshPublicKey = empty(sshPublicKey)
+  ? fail('trainingVmSshPublicKey is required when deployTrainingVm is true: azd env set FER_TRAINING_VM_SSH_PUBLIC_KEY "<contents of your .pub file>".')
+  : sshPublicKey
+var checkedSshSourceCidr = contains(['', '*', 'any', 'internet', '0.0.0.0/0'], toLower(sshSourceCidr))
+  ? fail('trainingVmSshSourceCidr must name the address range allowed to SSH (e.g. your public IP/32): azd env set FER_TRAINING_VM_SSH_CIDR <ip>/32.')
+  : sshSourceCidr
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
   location: location
@@ -63,7 +71,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
           direction: 'Inbound'
           access: 'Allow'
           protocol: 'Tcp'
-          sourceAddressPrefix: sshSourceCidr
+          sourceAddressPrefix: checkedSshSourceCidr
           sourcePortRange: '*'
           destinationAddressPrefix: '*'
           destinationPortRange: '22'
@@ -180,7 +188,7 @@ resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {
           publicKeys: [
             {
               path: '/home/${adminUsername}/.ssh/authorized_keys'
-              keyData: sshPublicKey
+              keyData: checkedSshPublicKey
             }
           ]
         }

@@ -43,8 +43,8 @@ public sealed class Azurite : IAsyncLifetime
                 "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--location", Path.Combine(Path.GetTempPath(), "fer-azurite-" + Guid.NewGuid().ToString("N")),
             },
+            WorkingDirectory = Path.GetTempPath(), // Azurite writes its debug and extent files relative to here
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

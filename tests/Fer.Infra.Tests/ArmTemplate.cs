@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+
+namespace Fer.Infra.Tests;
+
+/// <summary>A resource of a compiled template, with the template (module) it is declared in.</summary>
+internal sealed record ArmResource(ArmTemplate Template, JsonObject Json)
+{
+    public string Type => (string)Json["type"]!;
+
+    public JsonNode? this[string path] => ArmTemplate.Select(Json, path);
+
+    /// <summary>Evaluates a string property (a literal or a simple template expression) in the resource's template.</summary>
+    public JsonNode? Evaluate(string path) => Template.Evaluate(this[path]);
+
+    public string? EvaluateString(string path) => Evaluate(path)?.GetValue<string>();
+}
+
+/// <summary>
+/// A compiled ARM template and, for a module, its parameter bindings in the parent. Bicep compiles
+/// modules into nested Microsoft.Resources/deployments; this walks them so that tests can ask for
+/// every resource of a type wherever it is declared, and evaluate the simple expressions
+/// (parameters, variables, format, concat, subscriptionResourceId) that name them.
+/// </summary>
+internal sealed class ArmTemplate
+{
+    private ArmTemplate(JsonObject root, ArmTemplate? parent, JsonObject? bindings, JsonObject? deployment)
+    {
+        Root = root;
+        Parent = parent;
+        Bindings = bindings;
+        Deployment = deployment;
+    }
+
+    public JsonObject Root { get; }
+
+    public ArmTemplate? Parent { get; }
+
+    /// <summary>The module's deployment resource in the parent template (null for the main template).</summary>
+    public JsonObject? Deployment { get; }
+
+    private JsonObject? Bindings { get; }
+
+    public static ArmTemplate Parse(string json) =>
+        new(JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("The template is not a JSON object."), null, null, null);
+
+    public JsonObject Parameters => Root["parameters"]?.AsObject() ?? [];
+
+    public JsonObject Outputs => Root["outputs"]?.AsObject() ?? [];
+
+    /// <summary>The resources declared directly in this template (languageVersion 1 arrays and 2.0 objects).</summary>
+    public IEnumerable<JsonObject> OwnResources => Root["resources"] switch
+    {
+        JsonArray array => array.OfType<JsonObject>(),
+        JsonObject symbolic => symbolic.Select(entry => entry.Value).OfType<JsonObject>(),
+        _ => [],
+    };
+
+    public IEnumerable<ArmTemplate> Modules =>
+        OwnResources
+            .Where(resource => (string?)resource["type"] == "Microsoft.Resources/deployments" && resource["properties"]?["template"] is JsonObject)
+            .Select(resource => new ArmTemplate(
+                resource["properties"]!["template"]!.AsObject(),
+                this,
+                resource["properties"]?["parameters"] as JsonObject,
+                resource));
+
+    /// <summary>Every resource in this template and its modules, depth first.</summary>
+    public IEnumerable<ArmResource> AllResources()
+    {
+        foreach (var resource in OwnResources)
+        {
+            yield return new ArmResource(this, resource);
+        }
+
+        foreach (var module in Modules)
+        {
+            foreach (var resource in module.AllResources())
+            {
+                yield return resource;
+            }
+        }
+    }
+
+    public IReadOnlyList<ArmResource> ResourcesOfType(string type) =>
+        AllResources().Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>The conditions that decide whether a resource is deployed: its own and its enclosing modules'.</summary>
+    public static IReadOnlyList<string> ConditionsOf(ArmResource resource)
+    {
+        var conditions = new List<string>();
+        if (resource.Json["condition"] is JsonNode own)
+        {
+            conditions.Add(own.ToString());
+        }
+
+        for (var template = resource.Template; template.Deployment is not null; template = template.Parent!)
+        {
+            if (template.Deployment["condition"] is JsonNode condition)
+            {
+                conditions.Add(condition.ToString());
+            }
+        }
+
+        return conditions;
+    }
+
+    /// <summary>A value by dotted path (numeric segments index arrays).</summary>
+    public static JsonNode? Select(JsonNode? node, string path)
+    {
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            node = node switch
+            {
+                JsonObject obj => obj[segment],
+                JsonArray array when int.TryParse(segment, out var index) && index < array.Count => array[index],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    /// <summary>
+    /// The value of a template value: literals as they are, "[...]" expressions evaluated where they use
+    /// only the supported functions; otherwise an <see cref="NotSupportedException"/>.
+    /// </summary>
+    public JsonNode? Evaluate(JsonNode? value)
+    {
+        if (value is JsonValue scalar && scalar.TryGetValue<string>(out var text) && text.StartsWith('[') && !text.StartsWith("[[", StringComparison.Ordinal))
+        {
+            if (!text.EndsWith(']'))
+            {
+                throw new FormatException($"Unterminated template expression: {text}");
+            }
+
+            return new ArmExpression(text[1..^1], this).Evaluate();
+        }
+
+        return value?.DeepClone();
+    }
+
+    public JsonNode? ParameterValue(string name)
+    {
+        if (Bindings?[name] is JsonObject binding && binding.TryGetPropertyValue("value", out var bound))
+        {
+            // A module's bindings are expressions of the parent template.
+            return Parent!.Evaluate(bound);
+        }
+
+        if (Parameters[name] is JsonObject declaration && declaration.TryGetPropertyValue("defaultValue", out var defaultValue))
+        {
+            return Evaluate(defaultValue);
+        }
+
+        throw new NotSupportedException($"Parameter '{name}' has no value here (no binding and no default).");
+    }
+
+    public JsonNode? VariableValue(string name)
+    {
+        var variables = Root["variables"]?.AsObject() ?? throw new NotSupportedException("The template has no variables.");
+        if (!variables.TryGetPropertyValue(name, out var value))
+        {
+            throw new NotSupportedException($"Variable '{name}' is not declared.");
+        }
+
+        return Evaluate(value);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace Fer.Infra.Tests;
+
+public class TrainingVmTemplateTests
+{
+    private static ArmResource Vm => CompiledMain.Single("Microsoft.Compute/virtualMachines");
+
+    [Fact]
+    public void Training_VM_is_deployed_only_when_asked_for()
+    {
+        var parameter = CompiledMain.Template.Parameters["deployTrainingVm"]!;
+        Assert.Equal("bool", (string?)parameter["type"]);
+        Assert.False(parameter["defaultValue"]!.GetValue<bool>());
+
+        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(Vm));
+        foreach (var type in new[] { "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks", "Microsoft.Network/publicIPAddresses", "Microsoft.Network/networkInterfaces" })
+        {
+            Assert.All(CompiledMain.Template.ResourcesOfType(type), resource => Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(resource)));
+        }
+    }
+
+    [Fact]
+    public void Training_VM_accepts_SSH_keys_only()
+    {
+        Assert.True(Vm["properties.osProfile.linuxConfiguration.disablePasswordAuthentication"]!.GetValue<bool>());
+        Assert.Null(Vm["properties.osProfile.adminPassword"]);
+        Assert.NotNull(Vm["properties.osProfile.linuxConfiguration.ssh.publicKeys.0.keyData"]);
+        Assert.StartsWith("[parameters(", Vm["properties.osProfile.adminUsername"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_VM_runs_Ubuntu_24_04_on_a_T4_by_default()
+    {
+        Assert.Equal("Canonical", Vm.EvaluateString("properties.storageProfile.imageReference.publisher"));
+        Assert.Equal("ubuntu-24_04-lts", Vm.EvaluateString("properties.storageProfile.imageReference.offer"));
+        Assert.Equal("server", Vm.EvaluateString("properties.storageProfile.imageReference.sku"));
+        Assert.Equal("Standard_NC4as_T4_v3", (string?)CompiledMain.Template.Parameters["trainingVmSize"]!["defaultValue"]);
+        Assert.Equal("UserAssigned", Vm.EvaluateString("identity.type"));
+    }
+
+    [Fact]
+    public void Training_VM_network_allows_inbound_SSH_only_from_the_given_range()
+    {
+        var nsg = CompiledMain.Single("Microsoft.Network/networkSecurityGroups");
+        var inboundAllows = nsg["properties.securityRules"]!.AsArray().OfType<JsonObject>()
+            .Select(rule => rule["properties"]!.AsObject())
+            .Where(rule => (string?)rule["direction"] == "Inbound" && (string?)rule["access"] == "Allow")
+            .ToList();
+
+        var ssh = Assert.Single(inboundAllows);
+        Assert.Equal("22", (string?)ssh["destinationPortRange"]);
+        Assert.Equal("Tcp", (string?)ssh["protocol"]);
+        Assert.Contains("sshSourceCidr", ssh["sourceAddressPrefix"]!.ToString(), StringComparison.Ordinal);
+        Assert.NotEqual("*", (string?)ssh["sourceAddressPrefix"]);
+
+        // The subnet carries the NSG.
+        var vnet = CompiledMain.Single("Microsoft.Network/virtualNetworks");
+        Assert.Contains("networkSecurityGroups", vnet["properties.subnets.0.properties.networkSecurityGroup.id"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cloud_init_installs_the_NVIDIA_driver_dotnet_10_and_git_and_clones_the_repository()
+    {
+        var cloudInit = File.ReadAllText(RepositoryRoot.Combine("infra", "modules", "training-vm.cloud-init.yaml"));
+
+        Assert.StartsWith("#cloud-config", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("[ ubuntu-drivers, install ]", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("dotnet-sdk-10.0", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("- git", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("git clone", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("__REPOSITORY_URL__", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("base64(", Vm["properties.osProfile.customData"]!.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -53,12 +53,15 @@ blob_exists() {
   local result
   result="$(azs storage blob exists --auth-mode login --account-name "$account" \
     --container-name "$container" --name "$1" --query exists --output tsv)" || return 1
-  printf '%s\n' "$result"
+  # Git Bash on Windows: the CLI ends lines with CR LF.
+  printf '%s\n' "${result%$'\r'}"
 }
 
 blob_size() {
-  azs storage blob show --auth-mode login --account-name "$account" \
-    --container-name "$container" --name "$1" --query properties.contentLength --output tsv
+  local result
+  result="$(azs storage blob show --auth-mode login --account-name "$account" \
+    --container-name "$container" --name "$1" --query properties.contentLength --output tsv)" || return 1
+  printf '%s\n' "${result%$'\r'}"
 }
 
 upload() {

@@ -36,6 +36,7 @@ blobs_extension_key() {
   local key
   key="$(azs functionapp keys list --resource-group "$group" --name "$app" \
     --query systemKeys.blobs_extension --output tsv)" || return 1
+  key="${key%$'\r'}"
   if [ -z "$key" ] || [ "$key" = "None" ]; then
     echo "the host has no blobs_extension system key yet" >&2
     return 1

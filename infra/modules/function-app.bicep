@@ -66,7 +66,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       appSettings: [
         // Host storage (leases, keys, blob trigger bookkeeping): the same account, by identity.
         {

@@ -9,8 +9,10 @@ namespace Fer.Infra.Tests;
 /// string literals, integers, true/false, function calls, and property access (.name, ['name'], [0]).
 /// Only pure functions that need no deployment are supported; anything else throws
 /// <see cref="NotSupportedException"/>, which tells the test that the value is only known at deploy time.
+/// In lenient mode such values become the placeholder "&lt;function&gt;" instead (for names whose last
+/// segment is known, such as "&lt;uniqueString&gt;/default/faces").
 /// </summary>
-internal sealed class ArmExpression(string text, ArmTemplate scope)
+internal sealed class ArmExpression(string text, ArmTemplate scope, bool lenient)
 {
     private int _position;
 
@@ -87,7 +89,7 @@ internal sealed class ArmExpression(string text, ArmTemplate scope)
                 var key = ParseExpression();
                 Expect(']');
                 value = key is JsonValue keyValue && keyValue.TryGetValue<long>(out var index)
-                    ? (value as JsonArray ?? throw new NotSupportedException("Index into a non-array."))[(int)index]
+                    ? value is JsonArray array ? array[(int)index]?.DeepClone() : Member(value, index.ToString(CultureInfo.InvariantCulture))
                     : Member(value, key?.GetValue<string>() ?? throw new NotSupportedException("Null member name."));
             }
             else
@@ -97,10 +99,12 @@ internal sealed class ArmExpression(string text, ArmTemplate scope)
         }
     }
 
-    private static JsonNode? Member(JsonNode? value, string name) =>
-        value is JsonObject obj
-            ? obj.FirstOrDefault(entry => string.Equals(entry.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.DeepClone()
-            : throw new NotSupportedException($"Member '{name}' of a value that is not an object.");
+    private JsonNode? Member(JsonNode? value, string name) => value switch
+    {
+        JsonObject obj => obj.FirstOrDefault(entry => string.Equals(entry.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.DeepClone(),
+        _ when lenient => JsonValue.Create($"<{name}>"),
+        _ => throw new NotSupportedException($"Member '{name}' of a value that is not an object."),
+    };
 
     private List<JsonNode?> ParseArguments()
     {
@@ -135,9 +139,9 @@ internal sealed class ArmExpression(string text, ArmTemplate scope)
         switch (function.ToUpperInvariant())
         {
             case "PARAMETERS":
-                return scope.ParameterValue(Text(0));
+                return scope.ParameterValue(Text(0), lenient);
             case "VARIABLES":
-                return scope.VariableValue(Text(0));
+                return scope.VariableValue(Text(0), lenient);
             case "CONCAT":
                 return JsonValue.Create(string.Concat(arguments.Select(Format)));
             case "FORMAT":
@@ -165,7 +169,9 @@ internal sealed class ArmExpression(string text, ArmTemplate scope)
             case "CREATEARRAY":
                 return new JsonArray(arguments.Select(argument => argument?.DeepClone()).ToArray());
             default:
-                throw new NotSupportedException($"Template function '{function}' is evaluated only at deployment time.");
+                return lenient
+                    ? JsonValue.Create($"<{function}>")
+                    : throw new NotSupportedException($"Template function '{function}' is evaluated only at deployment time.");
         }
     }
 

@@ -13,6 +13,9 @@ internal sealed record ArmResource(ArmTemplate Template, JsonObject Json)
     public JsonNode? Evaluate(string path) => Template.Evaluate(this[path]);
 
     public string? EvaluateString(string path) => Evaluate(path)?.GetValue<string>();
+
+    /// <summary>The resource's name with deploy-time parts as placeholders, e.g. "&lt;uniqueString&gt;/default/faces".</summary>
+    public string Name => Template.Evaluate(Json["name"], lenient: true)?.GetValue<string>() ?? string.Empty;
 }
 
 /// <summary>
@@ -124,7 +127,7 @@ internal sealed class ArmTemplate
     /// The value of a template value: literals as they are, "[...]" expressions evaluated where they use
     /// only the supported functions; otherwise an <see cref="NotSupportedException"/>.
     /// </summary>
-    public JsonNode? Evaluate(JsonNode? value)
+    public JsonNode? Evaluate(JsonNode? value, bool lenient = false)
     {
         if (value is JsonValue scalar && scalar.TryGetValue<string>(out var text) && text.StartsWith('[') && !text.StartsWith("[[", StringComparison.Ordinal))
         {
@@ -133,29 +136,29 @@ internal sealed class ArmTemplate
                 throw new FormatException($"Unterminated template expression: {text}");
             }
 
-            return new ArmExpression(text[1..^1], this).Evaluate();
+            return new ArmExpression(text[1..^1], this, lenient).Evaluate();
         }
 
         return value?.DeepClone();
     }
 
-    public JsonNode? ParameterValue(string name)
+    public JsonNode? ParameterValue(string name, bool lenient = false)
     {
         if (Bindings?[name] is JsonObject binding && binding.TryGetPropertyValue("value", out var bound))
         {
             // A module's bindings are expressions of the parent template.
-            return Parent!.Evaluate(bound);
+            return Parent!.Evaluate(bound, lenient);
         }
 
         if (Parameters[name] is JsonObject declaration && declaration.TryGetPropertyValue("defaultValue", out var defaultValue))
         {
-            return Evaluate(defaultValue);
+            return Evaluate(defaultValue, lenient);
         }
 
-        throw new NotSupportedException($"Parameter '{name}' has no value here (no binding and no default).");
+        return lenient ? JsonValue.Create($"<{name}>") : throw new NotSupportedException($"Parameter '{name}' has no value here (no binding and no default).");
     }
 
-    public JsonNode? VariableValue(string name)
+    public JsonNode? VariableValue(string name, bool lenient = false)
     {
         var variables = Root["variables"]?.AsObject() ?? throw new NotSupportedException("The template has no variables.");
         if (!variables.TryGetPropertyValue(name, out var value))
@@ -163,6 +166,6 @@ internal sealed class ArmTemplate
             throw new NotSupportedException($"Variable '{name}' is not declared.");
         }
 
-        return Evaluate(value);
+        return Evaluate(value, lenient);
     }
 }

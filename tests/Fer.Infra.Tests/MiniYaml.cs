@@ -72,7 +72,11 @@ internal static class MiniYaml
             var c = line[i];
             if (quote is not null)
             {
-                if (c == quote)
+                if (c == '\'' && quote == '\'' && i + 1 < line.Length && line[i + 1] == '\'')
+                {
+                    i++;
+                }
+                else if (c == quote)
                 {
                     quote = null;
                 }
@@ -203,7 +207,7 @@ internal static class MiniYaml
         return key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '$') ? (key, text[(colon + 1)..].Trim()) : null;
     }
 
-    private static JsonNode? ParseScalar(string text, Line line)
+    private static JsonValue? ParseScalar(string text, Line line)
     {
         switch (text[0])
         {

@@ -29,7 +29,7 @@ public class RoleAssignmentTemplateTests
         var function = Assignments().Where(IsFunctionIdentity).ToList();
 
         Assert.Equal(
-            new[] { MonitoringMetricsPublisher, StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor },
+            new[] { MonitoringMetricsPublisher, StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor }.Order(StringComparer.Ordinal),
             function.Select(assignment => assignment.Role).Order(StringComparer.Ordinal));
         Assert.All(
             function.Where(assignment => assignment.Role != MonitoringMetricsPublisher),

@@ -21,7 +21,7 @@ public class StorageTemplateTests
     public void Storage_has_the_faces_and_models_containers_and_a_deployment_container()
     {
         var names = CompiledMain.Template.ResourcesOfType(Containers)
-            .Select(container => LastSegment(container.EvaluateString("name")))
+            .Select(container => LastSegment(container.Name))
             .ToList();
 
         Assert.Contains("faces", names);
@@ -35,7 +35,7 @@ public class StorageTemplateTests
     {
         var table = CompiledMain.Single("Microsoft.Storage/storageAccounts/tableServices/tables");
 
-        Assert.Equal("emotions", LastSegment(table.EvaluateString("name")));
+        Assert.Equal("emotions", LastSegment(table.Name));
     }
 
     [Fact]
@@ -68,5 +68,5 @@ public class StorageTemplateTests
         Assert.Contains("Microsoft.Storage/storageAccounts", topic["properties.source"]!.ToString(), StringComparison.Ordinal);
     }
 
-    private static string LastSegment(string? name) => name?.Split('/')[^1] ?? string.Empty;
+    private static string LastSegment(string name) => name.Split('/')[^1];
 }

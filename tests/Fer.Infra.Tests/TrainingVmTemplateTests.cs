@@ -51,8 +51,13 @@ public class TrainingVmTemplateTests
         var ssh = Assert.Single(inboundAllows);
         Assert.Equal("22", (string?)ssh["destinationPortRange"]);
         Assert.Equal("Tcp", (string?)ssh["protocol"]);
-        Assert.Contains("sshSourceCidr", ssh["sourceAddressPrefix"]!.ToString(), StringComparison.Ordinal);
-        Assert.NotEqual("*", (string?)ssh["sourceAddressPrefix"]);
+        // The range is the parameter, checked: empty, '*', 'Internet' and 0.0.0.0/0 fail the deployment.
+        Assert.Equal("[variables('checkedSshSourceCidr')]", ssh["sourceAddressPrefix"]!.ToString());
+        var check = nsg.Template.Root["variables"]!["checkedSshSourceCidr"]!.ToString();
+        Assert.Contains("parameters('sshSourceCidr')", check, StringComparison.Ordinal);
+        Assert.Contains("fail(", check, StringComparison.Ordinal);
+        Assert.Contains("'0.0.0.0/0'", check, StringComparison.Ordinal);
+        Assert.Contains("'*'", check, StringComparison.Ordinal);
 
         // The subnet carries the NSG.
         var vnet = CompiledMain.Single("Microsoft.Network/virtualNetworks");

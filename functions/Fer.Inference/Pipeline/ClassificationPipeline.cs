@@ -59,7 +59,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
                 continue;
             }
 
-            var etag = properties.ETag.ToString();
+            var etag = FaceBlobName.NormalizeETag(properties.ETag);
             var existing = await results.GetAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
             if (existing is not null && existing.BlobETag == etag && existing.ModelVersion == model.Version && existing.Status != ClassificationStatus.Failed)
             {

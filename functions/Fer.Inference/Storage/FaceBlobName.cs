@@ -15,6 +15,9 @@ public sealed record FaceBlobName(string Batch, string PathInBatch, string BlobN
             : new FaceBlobName(blobName[..slash], blobName[(slash + 1)..], blobName);
     }
 
+    /// <summary>ETags come quoted from some calls and bare from others; rows store them bare.</summary>
+    public static string NormalizeETag(Azure.ETag? etag) => etag?.ToString().Trim('"') ?? string.Empty;
+
     /// <summary>The blob name for a file uploaded into a batch.</summary>
     public static string Compose(string batch, string pathInBatch) => $"{batch}/{pathInBatch.Replace('\\', '/').TrimStart('/')}";
 }

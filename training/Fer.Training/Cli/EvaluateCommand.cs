@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Fer.Inference;
-using Fer.Inference.Models;
-using Fer.Inference.Preprocessing;
+using Fer.Inference.Classification;
 using Fer.Training.Data;
 using Fer.Training.Reporting;
 using Fer.Training.Training;
@@ -41,16 +40,22 @@ internal static class EvaluateCommand
     private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, string? output)
     {
         var clock = Stopwatch.StartNew();
-        using var folder = ModelVersionFolder.Open(modelDirectory);
+        using var classifier = EmotionClassifier.Open(modelDirectory);
         var images = only is not null ? ReadList(dataRoot, only) : DatasetScanner.Scan(dataRoot, layout, split).Images;
-        var (truth, predicted, rejected) = Classify(folder, images);
+        var progress = new ProgressBar("evaluate", images.Count);
+        var predictions = ServingEvaluator.Classify(classifier, images, progress: done => progress.Report(done, string.Empty));
+        progress.Finish(images.Count, string.Empty);
+        var classified = predictions.Where(p => p.Result.Status == ClassificationStatus.Classified).ToList();
+        var truth = classified.Select(p => p.Image.Label).ToList();
+        var predicted = classified.Select(p => ServingEvaluator.LabelIndex(p.Result)).ToList();
+        var rejected = predictions.Where(p => p.Result.Status != ClassificationStatus.Classified).Select(p => $"{p.Image.Path}: {p.Result.ErrorCode}: {p.Result.Error}").ToList();
 
         var metrics = ClassificationMetrics.Compute(truth, predicted, EmotionLabels.Canonical);
         var metricsPath = output ?? Path.Combine(modelDirectory, "evaluation", ReportWriter.MetricsFile);
-        var title = $"{folder.Manifest.Version} on {Path.GetFileName(dataRoot)}/{(only is not null ? Path.GetFileName(only) : split)} ({truth.Count} images)";
+        var title = $"{classifier.Version} on {Path.GetFileName(dataRoot)}/{(only is not null ? Path.GetFileName(only) : split)} ({truth.Count} images)";
         ReportWriter.Write(Path.GetDirectoryName(Path.GetFullPath(metricsPath))!, metrics, title, new Dictionary<string, object?>
         {
-            ["model_version"] = folder.Manifest.Version,
+            ["model_version"] = classifier.Version,
             ["data"] = Path.GetFileName(dataRoot),
             ["split"] = only is not null ? Path.GetFileName(only) : split,
             ["rejected_images"] = rejected,
@@ -65,66 +70,6 @@ internal static class EvaluateCommand
 
         Console.WriteLine($"Wrote {metricsPath} ({clock.Elapsed.TotalSeconds:F1} s).");
         return ExitCodes.Success;
-    }
-
-    /// <summary>Classifies in batches through the serving preprocessing and ONNX session.</summary>
-    public static (List<int> Truth, List<int> Predicted, List<string> Rejected) Classify(ModelVersionFolder folder, IReadOnlyList<LabelledImage> images, int batchSize = 32)
-    {
-        ArgumentNullException.ThrowIfNull(folder);
-        ArgumentNullException.ThrowIfNull(images);
-        var preprocessor = new ImagePreprocessor(folder.Manifest.Input);
-        var (truth, predicted, rejected) = (new List<int>(), new List<int>(), new List<string>());
-        var progress = new ProgressBar("evaluate", images.Count);
-        for (var start = 0; start < images.Count; start += batchSize)
-        {
-            var chunk = images.Skip(start).Take(batchSize).ToList();
-            var tensors = new float[chunk.Count][];
-            Parallel.For(0, chunk.Count, i =>
-            {
-                try
-                {
-                    var tensor = new float[preprocessor.TensorLength];
-                    preprocessor.Preprocess(File.ReadAllBytes(chunk[i].Path), tensor);
-                    tensors[i] = tensor;
-                }
-                catch (ImageRejectedException e)
-                {
-                    lock (rejected)
-                    {
-                        rejected.Add($"{chunk[i].Path}: {e.Code}: {e.Message}");
-                    }
-                }
-            });
-
-            var kept = Enumerable.Range(0, chunk.Count).Where(i => tensors[i] is not null).ToList();
-            if (kept.Count > 0)
-            {
-                var logits = folder.Session.Run(kept.SelectMany(i => tensors[i]).ToArray(), kept.Count);
-                var classes = folder.Session.ClassCount;
-                for (var k = 0; k < kept.Count; k++)
-                {
-                    var row = logits.AsSpan(k * classes, classes);
-                    truth.Add(chunk[kept[k]].Label);
-                    predicted.Add(row.IndexOf(TensorMax(row)));
-                }
-            }
-
-            progress.Report(Math.Min(images.Count, start + chunk.Count), string.Empty);
-        }
-
-        progress.Finish(images.Count, string.Empty);
-        return (truth, predicted, rejected);
-    }
-
-    private static float TensorMax(ReadOnlySpan<float> values)
-    {
-        var max = values[0];
-        foreach (var v in values)
-        {
-            max = Math.Max(max, v);
-        }
-
-        return max;
     }
 
     private static List<LabelledImage> ReadList(string root, string listFile) =>

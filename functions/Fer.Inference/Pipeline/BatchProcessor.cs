@@ -1,0 +1,64 @@
+using Azure.Storage.Blobs;
+using Fer.Inference.Classification;
+using Fer.Inference.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fer.Inference.Pipeline;
+
+/// <summary>Counts of one pass over a batch.</summary>
+public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int Rejected, int Failed, TimeSpan Elapsed)
+{
+    public double ImagesPerSecond => (Classified + Rejected) / Math.Max(1e-9, Elapsed.TotalSeconds);
+}
+
+/// <summary>
+/// The batch mode of the pipeline: every blob of a batch that has no up-to-date row (same ETag, current
+/// model) is classified through the batch API. Used by <c>fer process</c> and by re-classification.
+/// </summary>
+public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
+{
+    private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+
+    public async Task<BatchRunResult> ProcessAsync(string batch, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+        var done = new Dictionary<string, (string? ETag, string? Version, string Status)>(StringComparer.Ordinal);
+        await foreach (var row in results.AllAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            done[row.BlobName] = (row.BlobETag, row.ModelVersion, row.Status);
+        }
+
+        var todo = new List<BlobClient>();
+        var (total, upToDate) = (0, 0);
+        await foreach (var item in faces.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, batch == settings.DefaultBatch ? null : batch + "/", cancellationToken).ConfigureAwait(false))
+        {
+            if (FaceBlobName.Parse(item.Name, settings.DefaultBatch).Batch != batch)
+            {
+                continue;
+            }
+
+            total++;
+            if (done.TryGetValue(item.Name, out var row) && row.ETag == FaceBlobName.NormalizeETag(item.Properties.ETag) && row.Version == model.Version && row.Status != ClassificationStatus.Failed)
+            {
+                upToDate++;
+                continue;
+            }
+
+            todo.Add(faces.GetBlobClient(item.Name));
+        }
+
+        var (classified, rejected, failed) = (0, 0, 0);
+        var step = Math.Max(1, settings.BatchSize) * 4;
+        for (var start = 0; start < todo.Count; start += step)
+        {
+            var rows = await pipeline.ProcessBatchAsync(todo.Skip(start).Take(step).ToList(), cancellationToken).ConfigureAwait(false);
+            classified += rows.Count(r => r?.Status == ClassificationStatus.Classified);
+            rejected += rows.Count(r => r?.Status == ClassificationStatus.Rejected);
+            failed += rows.Count(r => r?.Status == ClassificationStatus.Failed);
+            progress?.Report(Math.Min(todo.Count, start + step));
+        }
+
+        return new BatchRunResult(total, upToDate, classified, rejected, failed, clock.Elapsed);
+    }
+}

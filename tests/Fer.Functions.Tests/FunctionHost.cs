@@ -1,0 +1,50 @@
+using Azure.Storage.Blobs;
+using Fer.Inference;
+using Fer.Inference.Storage;
+using Fer.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fer.Functions.Tests;
+
+/// <summary>The function app's own service registration over Azurite, with unique container and table names.</summary>
+internal sealed class FunctionHost : IDisposable
+{
+    private readonly ServiceProvider services;
+
+    public FunctionHost(Azurite azurite)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ServiceRegistration.StorageConnectionName] = azurite.ConnectionString,
+            ["Fer:FacesContainer"] = "faces" + suffix,
+            ["Fer:ModelsContainer"] = "models" + suffix,
+            ["Fer:ResultsTable"] = "emotions" + suffix,
+            ["Fer:ModelRefreshInterval"] = "00:00:00",
+            ["Fer:ModelCacheDirectory"] = Path.Combine(Path.GetTempPath(), "fer-fn-cache-" + suffix),
+        }).Build();
+        services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddFerServing(configuration).BuildServiceProvider();
+        var options = Get<Microsoft.Extensions.Options.IOptions<FerOptions>>().Value;
+        Faces = Get<BlobServiceClient>().GetBlobContainerClient(options.FacesContainer);
+        Faces.CreateIfNotExists();
+        Get<ResultsStore>().CreateIfNotExistsAsync().GetAwaiter().GetResult();
+    }
+
+    public BlobContainerClient Faces { get; }
+
+    public T Get<T>()
+        where T : notnull => services.GetRequiredService<T>();
+
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(services);
+
+    public async Task<BlobClient> UploadAsync(string name, byte[] content)
+    {
+        var blob = Faces.GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromBytes(content), overwrite: true);
+        return blob;
+    }
+
+    public void Dispose() => services.Dispose();
+}

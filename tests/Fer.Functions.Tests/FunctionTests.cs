@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json;
+using Fer.Inference;
+using Fer.Inference.Classification;
+using Fer.Inference.Storage;
+using Fer.Testing;
+using Fer.Training.Data;
+using Fer.Training.Training;
+using SkiaSharp;
+
+namespace Fer.Functions.Tests;
+
+[Collection(AzuriteTests.Name)]
+public sealed class FunctionTests(Azurite azurite) : IDisposable
+{
+    private readonly string models = Path.Combine(Path.GetTempPath(), "fer-fn-models-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(models))
+        {
+            Directory.Delete(models, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_blob_trigger_writes_one_row_however_often_it_runs()
+    {
+        using var host = new FunctionHost(azurite);
+        TestModels.Export(Path.Combine(models, "a"), seed: 1);
+        await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
+        var function = host.Create<ClassifyFaceFunction>();
+        var blob = await host.UploadAsync("trip/face.jpg", Fer.Inference.Tests.TestImages.Jpeg(50, 50, SKColors.Beige));
+
+        await function.Run(blob, blob.Name, CancellationToken.None);
+        await function.Run(blob, blob.Name, CancellationToken.None);
+
+        var rows = await host.Get<ResultsStore>().QueryAsync("trip", null, null, 100, null);
+        var row = Assert.Single(rows.Rows);
+        Assert.Equal(ClassificationStatus.Classified, row.Status);
+    }
+
+    [Fact]
+    public async Task The_function_scores_equal_fer_train_evaluates_for_the_same_file_and_model()
+    {
+        using var host = new FunctionHost(azurite);
+        TestModels.Export(Path.Combine(models, "a"), seed: 2, size: 48, color: "gray");
+        await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
+        var file = Path.Combine(models, "face.png");
+        File.WriteAllBytes(file, Fer.Inference.Tests.TestImages.NoisyJpeg(70, 90));
+        var blob = await host.UploadAsync("same/face.png", File.ReadAllBytes(file));
+
+        await host.Create<ClassifyFaceFunction>().Run(blob, blob.Name, CancellationToken.None);
+        using var classifier = EmotionClassifier.Open(Path.Combine(models, "a"));
+        var evaluated = ServingEvaluator.Classify(classifier, [new LabelledImage(file, 0)]).Single().Result;
+
+        var row = (await host.Get<ResultsStore>().GetAsync("same", "face.png"))!;
+        Assert.Equal(evaluated.Emotion, row.Emotion);
+        foreach (var label in EmotionLabels.Canonical)
+        {
+            Assert.Equal(evaluated.Scores[label], row.Score(label)!.Value, 12);
+        }
+    }
+
+    [Fact]
+    public async Task Health_says_no_model_then_names_the_served_version()
+    {
+        using var host = new FunctionHost(azurite);
+        var api = host.Get<ResultsApi>();
+
+        var before = await api.HealthAsync(CancellationToken.None);
+        var manifest = Fer.Testing.TestModels.Export(Path.Combine(models, "a"), seed: 3);
+        await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
+        var after = await api.HealthAsync(CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, before.Status);
+        Assert.Contains("no-model", Json(before.Body), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.Contains(manifest.Version, Json(after.Body), StringComparison.Ordinal);
+        Assert.Contains("\"executionProvider\":\"cpu\"", Json(after.Body), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Joy", null, null)]
+    [InlineData(null, "done", null)]
+    [InlineData(null, null, "0")]
+    [InlineData(null, null, "many")]
+    [InlineData("Happiness' or 'a' eq 'a", null, null)]
+    public async Task Results_refuse_unknown_filters_and_page_sizes(string? emotion, string? status, string? pageSize)
+    {
+        using var host = new FunctionHost(azurite);
+
+        var answer = await host.Get<ResultsApi>().ResultsAsync("any", emotion, status, pageSize, null, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+    }
+
+    [Fact]
+    public async Task Reclassify_redoes_a_batch_for_a_newly_promoted_model_and_skips_what_is_done()
+    {
+        using var host = new FunctionHost(azurite);
+        var first = TestModels.Export(Path.Combine(models, "a"), seed: 4);
+        var second = TestModels.Export(Path.Combine(models, "b"), seed: 5);
+        var store = host.Get<ModelStore>();
+        await store.PublishAsync(Path.Combine(models, "a"), promote: true);
+        for (var i = 0; i < 6; i++)
+        {
+            await host.UploadAsync($"old/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(i * 40), 0, 0)));
+        }
+
+        var api = host.Get<ResultsApi>();
+        var initial = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
+        var again = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
+        await store.PublishAsync(Path.Combine(models, "b"), promote: true);
+        var afterSwap = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
+
+        Assert.Equal((6, 0), (initial.Classified, initial.UpToDate));
+        Assert.Equal((0, 6), (again.Classified, again.UpToDate));
+        Assert.Equal(6, afterSwap.Classified);
+        var rows = await host.Get<ResultsStore>().QueryAsync("old", null, null, 100, null);
+        Assert.Equal(6, rows.Rows.Count);
+        Assert.All(rows.Rows, r => Assert.Equal(second.Version, r.ModelVersion));
+        Assert.NotEqual(first.Version, second.Version);
+    }
+
+    private static string Json(object body) => JsonSerializer.Serialize(body);
+
+    /// <summary>Reads the run counts out of an API answer.</summary>
+    private sealed record BatchRunResult_(int Classified, int UpToDate)
+    {
+        public static explicit operator BatchRunResult_(ApiResponse answer) =>
+            answer.Body is Fer.Inference.Pipeline.BatchRunResult run ? new(run.Classified, run.UpToDate) : throw new InvalidOperationException(Json(answer.Body));
+    }
+}

@@ -1,9 +1,1 @@
-using System.CommandLine;
-using Fer.Cli;
-
-var root = new RootCommand("fer: the Fer facial-emotion recognition command line.")
-{
-    ModelCommands.Create(),
-};
-
-return root.Parse(args).Invoke();
+return await Fer.Cli.FerCommandLine.RunAsync(args).ConfigureAwait(false);

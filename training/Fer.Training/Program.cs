@@ -14,7 +14,7 @@ var root = new RootCommand("fer-train: train, evaluate and export the Fer emotio
 
 try
 {
-    return root.Parse(args).Invoke();
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is WeightsMismatchException or DirectoryNotFoundException or InvalidOperationException or UnsupportedModuleException or InvalidDataException
                            or FileNotFoundException or InvalidModelManifestException or InvalidModelException or UnknownLabelException or ArgumentException)

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Azure;
+using Fer.Inference;
+using Fer.Inference.Models;
+using Fer.Inference.Pipeline;
+
+namespace Fer.Cli;
+
+/// <summary>The fer command tree and its error handling.</summary>
+internal static class FerCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("fer: the Fer facial-emotion recognition command line.")
+        {
+            ClassifyCommand.Create(),
+            StorageCommands.Upload(),
+            StorageCommands.Process(),
+            StorageCommands.Results(),
+            ModelCommands.Create(),
+            DemoCommand.Create(),
+        };
+        root.Options.Add(StorageOptions.ConnectionString);
+        root.Options.Add(StorageOptions.Account);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CliException or InvalidModelException or InvalidModelManifestException or ModelUnavailableException
+                                   or UnknownLabelException or InvalidOperationException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"fer: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            await Console.Error.WriteLineAsync($"fer: storage is not reachable or refused the request: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("     Locally, start Azurite with 'npm ci && npm run azurite'; for Azure, pass --account NAME after 'az login'.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Fer.Inference.Classification;
+using Fer.Inference.Preprocessing;
+using Fer.Inference.Tests;
+using Fer.Testing;
+using SkiaSharp;
+
+namespace Fer.Cli.Tests;
+
+[Collection(AzuriteTests.Name)] // one at a time: these tests redirect the console
+public sealed class CliTests(Azurite azurite) : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "fer-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Classify_prints_one_json_line_per_file_and_classifies_every_good_one()
+    {
+        var model = Path.Combine(root, "model");
+        TestModels.Export(model, seed: 1);
+        var folder = Path.Combine(root, "mixed");
+        Directory.CreateDirectory(Path.Combine(folder, "nested dir"));
+        var good = new Dictionary<string, byte[]>
+        {
+            ["face.jpg"] = TestImages.Jpeg(40, 50, SKColors.Peru),
+            ["nested dir/ünïcødé #1.png"] = TestImages.Png(12, 12, SKColors.Navy),
+            ["cmyk.jpg"] = File.ReadAllBytes(TestImages.Fixture("cmyk.jpg")),
+            ["animated.gif"] = File.ReadAllBytes(TestImages.Fixture("animated.gif")),
+            ["rotated.jpg"] = TestImages.JpegWithOrientation(30, 10, 8),
+        };
+        var bad = new Dictionary<string, (byte[] Content, string Code)>
+        {
+            ["empty.jpg"] = ([], ImageErrorCodes.Empty),
+            ["notes.jpg"] = ("hello"u8.ToArray(), ImageErrorCodes.NotAnImage),
+            ["bomb.png"] = (TestImages.PngClaiming(100_000, 100_000), ImageErrorCodes.TooManyPixels),
+        };
+        foreach (var (name, content) in good)
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), content);
+        }
+
+        foreach (var (name, value) in bad)
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), value.Content);
+        }
+
+        using var output = new StringWriter();
+        var exit = ClassifyCommand.Run([folder], model, "json", output);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(ExitCodes.SomeRejected, exit);
+        Assert.Equal(good.Count + bad.Count, lines.Count);
+        foreach (var line in lines)
+        {
+            var name = Path.GetRelativePath(folder, line.GetProperty("path").GetString()!);
+            foreach (var property in new[] { "path", "status", "emotion", "confidence", "scores", "errorCode", "error" })
+            {
+                Assert.True(line.TryGetProperty(property, out _), $"{name} lacks {property}");
+            }
+
+            if (good.ContainsKey(name))
+            {
+                Assert.Equal(ClassificationStatus.Classified, line.GetProperty("status").GetString());
+                Assert.Equal(7, line.GetProperty("scores").EnumerateObject().Count());
+            }
+            else
+            {
+                Assert.Equal(ClassificationStatus.Rejected, line.GetProperty("status").GetString());
+                Assert.Equal(bad[name].Code, line.GetProperty("errorCode").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Upload_process_and_results_handle_two_hundred_images()
+    {
+        var model = Path.Combine(root, "model");
+        TestModels.Export(model, seed: 2);
+        var folder = Path.Combine(root, "faces");
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < 200; i++)
+        {
+            File.WriteAllBytes(Path.Combine(folder, $"face-{i:D3}.png"), TestImages.Png(20, 20, new SKColor((byte)i, 80, 160)));
+        }
+
+        var batch = "cli" + Guid.NewGuid().ToString("N")[..8];
+        var storage = new[] { "--connection-string", azurite.ConnectionString };
+        Assert.Equal(0, await Run(["model", "publish", model, "--promote", .. storage]));
+        Assert.Equal(0, await Run(["upload", folder, "--batch", batch, .. storage]));
+        var (exit, processed) = await Capture(["process", "--batch", batch, .. storage]);
+        var (_, again) = await Capture(["process", "--batch", batch, .. storage]);
+        var (_, rows) = await Capture(["results", "--batch", batch, "--format", "json", .. storage]);
+        var (_, summary) = await Capture(["results", "--batch", batch, "--summary", .. storage]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("200 blob(s), 0 already up to date, 200 classified", processed, StringComparison.Ordinal);
+        Assert.Contains("200 blob(s), 200 already up to date, 0 classified", again, StringComparison.Ordinal);
+        Assert.Equal(200, rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("200 row(s); 200 classified", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_are_one_clear_line_and_exit_one()
+    {
+        var (exit, _, error) = await CaptureAll(["classify", Path.Combine(root, "absent"), "--model", Path.Combine(root, "no-model")]);
+        var (promoteExit, _, promoteError) = await CaptureAll(["model", "promote", "no-such-version", "--connection-string", azurite.ConnectionString]);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.StartsWith("fer: Model manifest", error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, promoteExit);
+        Assert.Contains("'no-such-version' is not published", promoteError, StringComparison.Ordinal);
+    }
+
+    private static async Task<int> Run(string[] args) => (await Capture(args)).Exit;
+
+    private static async Task<(int Exit, string Output)> Capture(string[] args)
+    {
+        var (exit, output, _) = await CaptureAll(args);
+        return (exit, output);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> CaptureAll(string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await FerCommandLine.RunAsync(args);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+}

@@ -10,7 +10,11 @@ namespace Fer.Testing;
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
+    private readonly string? location;
     private Process? process;
+
+    /// <param name="location">A folder to persist data in, so that a restart keeps it; null keeps everything in memory.</param>
+    public AzuriteProcess(string? location = null) => this.location = location;
 
     public int BlobPort { get; private set; }
 
@@ -34,12 +38,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ('{entry}' is missing). Run 'npm ci' in the repository root first (.ci/run does).");
         }
 
-        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        if (BlobPort == 0)
+        {
+            (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort()); // a restart keeps its ports
+        }
+
         var start = new ProcessStartInfo("node")
         {
             ArgumentList =
             {
-                entry, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+                entry, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl",
                 "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -49,6 +57,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (location is null)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(location);
+        }
+
         process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -68,6 +86,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 await Task.Delay(100).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Stops Azurite the way an outage of a real service looks to clients, but gracefully (SIGTERM, so that
+    /// a persistent Azurite flushes its database), then by PID; <see cref="StartAsync"/> brings it back on the same ports.
+    /// </summary>
+    public void Stop()
+    {
+        if (process is { HasExited: false })
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                term.WaitForExit();
+            }
+
+            if (!process.WaitForExit(15_000))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+
+        process?.Dispose();
+        process = null;
     }
 
     /// <summary>Azurite keeps running for a while after SIGTERM: kill it by PID.</summary>

@@ -44,55 +44,72 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             throw;
         }
 
-        var pending = new List<(int Index, FaceBlobName Name, string ETag, BinaryData? Content)>();
+        // Look at every blob and its row at once: these are independent round trips to storage.
+        var inspected = await Task.WhenAll(blobs.Select(blob => InspectAsync(blob, cancellationToken))).ConfigureAwait(false);
+        var pending = new List<int>();
+        var written = new List<EmotionRow>();
         for (var i = 0; i < blobs.Count; i++)
         {
-            var name = FaceBlobName.Parse(blobs[i].Name, settings.DefaultBatch);
-            Azure.Storage.Blobs.Models.BlobProperties properties;
-            try
+            if (inspected[i] is not { } blob)
             {
-                properties = await blobs[i].GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                Log.BlobGone(logger, blobs[i].Name);
-                continue;
+                continue; // deleted since it was listed or triggered
             }
 
-            var etag = FaceBlobName.NormalizeETag(properties.ETag);
-            var existing = await results.GetAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && existing.BlobETag == etag && existing.ModelVersion == model.Version && existing.Status != ClassificationStatus.Failed)
+            if (blob.Existing is { } existing && existing.BlobETag == blob.ETag && existing.ModelVersion == model.Version && existing.Status != ClassificationStatus.Failed)
             {
                 rows[i] = existing; // already done for this content and this model
-                continue;
             }
-
-            if (properties.ContentLength > settings.MaxImageBytes)
+            else if (blob.Length > settings.MaxImageBytes)
             {
-                rows[i] = await WriteAsync(name, etag, ClassificationResult.Rejected(
-                    ImageErrorCodes.TooLarge, $"The blob has {properties.ContentLength:N0} bytes; the limit is {settings.MaxImageBytes:N0}.", model.Version), 0, cancellationToken).ConfigureAwait(false);
-                continue;
+                rows[i] = Row(blob.Name, blob.ETag, ClassificationResult.Rejected(
+                    ImageErrorCodes.TooLarge, $"The blob has {blob.Length:N0} bytes; the limit is {settings.MaxImageBytes:N0}.", model.Version), 0);
+                written.Add(rows[i]!);
             }
-
-            pending.Add((i, name, etag, null));
+            else
+            {
+                pending.Add(i);
+            }
         }
 
         foreach (var chunk in pending.Chunk(Math.Max(1, settings.BatchSize)))
         {
-            var contents = await Task.WhenAll(chunk.Select(p => blobs[p.Index].DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
+            var contents = await Task.WhenAll(chunk.Select(i => blobs[i].DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
             var started = stopwatch.Elapsed;
             var classified = model.ClassifyBatch(contents.Select(c => (ReadOnlyMemory<byte>)c.Value.Content.ToMemory()).ToList());
             var perImageMs = (stopwatch.Elapsed - started).TotalMilliseconds / chunk.Length;
             for (var k = 0; k < chunk.Length; k++)
             {
-                rows[chunk[k].Index] = await WriteAsync(chunk[k].Name, chunk[k].ETag, classified[k], perImageMs, cancellationToken).ConfigureAwait(false);
+                var i = chunk[k];
+                rows[i] = Row(inspected[i]!.Name, inspected[i]!.ETag, classified[k], perImageMs);
+                written.Add(rows[i]!);
             }
         }
 
+        await results.UpsertManyAsync(written, cancellationToken).ConfigureAwait(false);
         return rows;
     }
 
-    private async Task<EmotionRow> WriteAsync(FaceBlobName name, string etag, ClassificationResult result, double durationMs, CancellationToken cancellationToken)
+    private sealed record InspectedBlob(FaceBlobName Name, string ETag, long Length, EmotionRow? Existing);
+
+    /// <summary>The blob's ETag and size, and its current row; null when the blob no longer exists.</summary>
+    private async Task<InspectedBlob?> InspectAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        var name = FaceBlobName.Parse(blob.Name, settings.DefaultBatch);
+        var existing = results.GetAsync(name.Batch, name.PathInBatch, cancellationToken);
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new InspectedBlob(name, FaceBlobName.NormalizeETag(properties.Value.ETag), properties.Value.ContentLength, await existing.ConfigureAwait(false));
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            Log.BlobGone(logger, blob.Name);
+            await existing.ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private EmotionRow Row(FaceBlobName name, string etag, ClassificationResult result, double durationMs)
     {
         var row = new EmotionRow
         {
@@ -116,7 +133,6 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             row.SetScores(result.Scores);
         }
 
-        await results.UpsertAsync(row, cancellationToken).ConfigureAwait(false);
         return row;
     }
 

@@ -20,6 +20,19 @@ public sealed class ResultsStore(TableClient table)
     public Task UpsertAsync(EmotionRow row, CancellationToken cancellationToken = default) =>
         Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
 
+    /// <summary>Upserts many rows with entity-group transactions (up to 100 rows of one partition per request).</summary>
+    public async Task UpsertManyAsync(IReadOnlyCollection<EmotionRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     public async Task<EmotionRow?> GetAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default)
     {
         var response = await Table.GetEntityIfExistsAsync<EmotionRow>(TableKeys.Encode(batch), TableKeys.Encode(pathInBatch), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,19 @@ internal static class RunFiles
         File.WriteAllText(Path.Combine(runDirectory, ConfigFile), JsonSerializer.Serialize(document, Json));
     }
 
+    /// <summary>The command that started the run (a resumed run keeps it), or null for a new run.</summary>
+    public static string? ReadCommand(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, ConfigFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("command", out var command) ? command.GetString() : null;
+    }
+
     public static TrainingOptions ReadOptions(string runDirectory)
     {
         var path = Path.Combine(runDirectory, ConfigFile);

@@ -147,9 +147,10 @@ internal static class TrainCommand
             log.WriteLine($"  missing: {missing}");
         }
 
+        var command = RunFiles.ReadCommand(runDirectory) ?? CommandLine.Current;
         RunFiles.WriteConfig(runDirectory, options, new Dictionary<string, object?>
         {
-            ["command"] = CommandLine.Current,
+            ["command"] = command,
             ["data_fingerprint"] = plan.Fingerprint,
             ["data"] = plan.Description,
             ["counts"] = new { train = plan.Train.Count, validation = plan.Validation.Count, test = plan.Test.Count },
@@ -196,7 +197,7 @@ internal static class TrainCommand
             var manifest = ModelVersionWriter.Write(model, modelDirectory, trainer.Preprocessor.Input, new TrainingInfo
             {
                 Dataset = $"{plan.Description} (fingerprint {plan.Fingerprint[..12]})",
-                Command = CommandLine.Current,
+                Command = command,
                 Metrics = new Dictionary<string, double>
                 {
                     ["accuracy"] = metrics.Accuracy,

@@ -132,12 +132,14 @@ internal static class TrainCommand
     private static int Run(TrainingOptions options, string runDirectory)
     {
         var clock = Stopwatch.StartNew();
+        var flushed = DenormalFlush.TryEnable();
         if (options.Threads > 0)
         {
             torch.set_num_threads(options.Threads);
         }
 
         var log = Console.Out;
+        log.WriteLine(flushed ? "Denormal floats flush to zero (FTZ/DAZ), as torch.set_flush_denormal(True)." : "Denormal floats are kept (FTZ/DAZ not available on this platform).");
         var plan = DataPlan.Build(options.Data);
         log.WriteLine($"Data: {plan.Description}. train {plan.Train.Count}, validation {plan.Validation.Count}, test {plan.Test.Count}; " +
                       $"{plan.MissingFiles.Count} listed but missing, {plan.Duplicates.TrainDuplicatesRemoved} duplicate(s) removed from train, " +

@@ -19,7 +19,8 @@ public static class TrainingCurvesChart
 
         var loss = new[] { history.Select(h => h.TrainLoss).ToArray(), history.Select(h => h.ValidationLoss).ToArray() };
         var accuracy = new[] { history.Select(h => h.TrainAccuracy).ToArray(), history.Select(h => h.ValidationAccuracy).ToArray() };
-        var stageStart = history.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Stage == 2 && x.i > 0).i;
+        // The first stage-2 epoch that follows a stage-1 epoch (0: no boundary to mark, e.g. stage 1 was skipped).
+        var stageStart = Enumerable.Range(1, Math.Max(0, history.Count - 1)).FirstOrDefault(i => history[i].Stage == 2 && history[i - 1].Stage == 1);
         DrawPanel(canvas, SKRect.Create(50, 60, PanelWidth - 40, PanelHeight), "loss", loss, stageStart, 0, Math.Max(0.1, loss.SelectMany(s => s).DefaultIfEmpty(1).Max() * 1.05));
         DrawPanel(canvas, SKRect.Create(PanelWidth + 60, 60, PanelWidth - 40, PanelHeight), "accuracy", accuracy, stageStart, 0, 1);
         Png.Save(surface, path);

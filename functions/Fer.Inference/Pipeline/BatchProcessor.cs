@@ -48,16 +48,18 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
             todo.Add(faces.GetBlobClient(item.Name));
         }
 
-        var (classified, rejected, failed) = (0, 0, 0);
+        // Two chunks in flight: while one is being classified, the other's blobs and rows travel to and from storage.
+        var (classified, rejected, failed, finished) = (0, 0, 0, 0);
         var step = Math.Max(1, settings.BatchSize) * 4;
-        for (var start = 0; start < todo.Count; start += step)
+        var chunks = todo.Chunk(step).ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            var rows = await pipeline.ProcessBatchAsync(todo.Skip(start).Take(step).ToList(), cancellationToken).ConfigureAwait(false);
-            classified += rows.Count(r => r?.Status == ClassificationStatus.Classified);
-            rejected += rows.Count(r => r?.Status == ClassificationStatus.Rejected);
-            failed += rows.Count(r => r?.Status == ClassificationStatus.Failed);
-            progress?.Report(Math.Min(todo.Count, start + step));
-        }
+            var rows = await pipeline.ProcessBatchAsync(chunk, ct).ConfigureAwait(false);
+            Interlocked.Add(ref classified, rows.Count(r => r?.Status == ClassificationStatus.Classified));
+            Interlocked.Add(ref rejected, rows.Count(r => r?.Status == ClassificationStatus.Rejected));
+            Interlocked.Add(ref failed, rows.Count(r => r?.Status == ClassificationStatus.Failed));
+            progress?.Report(Interlocked.Add(ref finished, chunk.Length));
+        }).ConfigureAwait(false);
 
         return new BatchRunResult(total, upToDate, classified, rejected, failed, clock.Elapsed);
     }

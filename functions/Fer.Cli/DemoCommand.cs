@@ -1,3 +1,4 @@
+using Fer.Inference.Pipeline;
 using System.CommandLine;
 using Fer.Inference.Storage;
 
@@ -19,7 +20,7 @@ internal static class DemoCommand
             var connection = StorageOptions.Resolve(parse);
             using var azurite = connection.ConnectionString == StorageConnection.DevelopmentStorage && !LocalAzurite.IsListening() ? LocalAzurite.Start() : null;
             Console.WriteLine(azurite is null ? "Using the storage that is already running." : "Started Azurite (in memory) on ports 10000-10002.");
-            using var services = new CliServices(connection);
+            using var services = CliLogging.Connect(connection);
             await services.EnsureCreatedAsync(ct).ConfigureAwait(false);
 
             var model = RepositoryPaths.Find(RepositoryPaths.DemoModel) ?? throw new CliException($"The demo model ({RepositoryPaths.DemoModel}) was not found; run fer from the repository.");

@@ -1,3 +1,4 @@
+using Fer.Inference.Pipeline;
 using System.CommandLine;
 using Fer.Inference.Models;
 
@@ -17,7 +18,7 @@ internal static class ModelCommands
         var publish = new Command("publish", "Upload a verified model version folder to the models container.") { publishDirectory, promoteNow };
         publish.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             var manifest = await services.Models.PublishAsync(parse.GetValue(publishDirectory)!.FullName, parse.GetValue(promoteNow), ct).ConfigureAwait(false);
             Console.WriteLine($"Published {manifest.Version}{(parse.GetValue(promoteNow) ? " and promoted it" : string.Empty)}.");
             return ExitCodes.Success;
@@ -27,7 +28,7 @@ internal static class ModelCommands
         var promote = new Command("promote", "Point serving at a published version.") { version };
         promote.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             await services.Models.PromoteAsync(parse.GetValue(version)!, ct).ConfigureAwait(false);
             Console.WriteLine($"Serving now follows {parse.GetValue(version)} (instances pick it up within their refresh interval).");
             return ExitCodes.Success;
@@ -36,7 +37,7 @@ internal static class ModelCommands
         var list = new Command("list", "List published versions; * marks the promoted one.");
         list.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             var current = await services.Models.GetPointerAsync(ct).ConfigureAwait(false);
             foreach (var published in await services.Models.ListAsync(ct).ConfigureAwait(false))
             {

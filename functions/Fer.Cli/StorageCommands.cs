@@ -1,3 +1,4 @@
+using Fer.Inference.Pipeline;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -17,7 +18,7 @@ internal static class StorageCommands
         var command = new Command("upload", "Upload a folder of images into faces/<batch>/.") { directory, batch };
         command.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             await services.EnsureCreatedAsync(ct).ConfigureAwait(false);
             var count = await UploadAsync(services, parse.GetValue(directory)!.FullName, parse.GetValue(batch)!, ct).ConfigureAwait(false);
             Console.WriteLine($"Uploaded {count} file(s) to {services.Options.FacesContainer}/{parse.GetValue(batch)}/.");
@@ -26,7 +27,7 @@ internal static class StorageCommands
         return command;
     }
 
-    public static async Task<int> UploadAsync(CliServices services, string directory, string batch, CancellationToken cancellationToken)
+    public static async Task<int> UploadAsync(ServingComponents services, string directory, string batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (!Directory.Exists(directory))
@@ -49,7 +50,7 @@ internal static class StorageCommands
         var command = new Command("process", "Classify every blob of a batch that has no up-to-date row (the pipeline's batch mode).") { batch };
         command.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             await services.EnsureCreatedAsync(ct).ConfigureAwait(false);
             var run = await services.Processor.ProcessAsync(parse.GetValue(batch)!, new Progress<int>(n => Console.Error.Write($"\rclassified {n}...")), ct).ConfigureAwait(false);
             Console.Error.WriteLine();
@@ -74,7 +75,7 @@ internal static class StorageCommands
         var command = new Command("results", "Show the results table of a batch.") { batch, emotion, status, summary, format };
         command.SetAction(async (parse, ct) =>
         {
-            using var services = new CliServices(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
             await services.Results.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(summary))
             {
@@ -90,7 +91,7 @@ internal static class StorageCommands
         return command;
     }
 
-    public static async Task PrintRowsAsync(CliServices services, string batch, string? emotion, string? status, bool json, CancellationToken cancellationToken)
+    public static async Task PrintRowsAsync(ServingComponents services, string batch, string? emotion, string? status, bool json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         string? token = null;
@@ -111,7 +112,7 @@ internal static class StorageCommands
         while (token is not null);
     }
 
-    public static async Task PrintSummaryAsync(CliServices services, string batch, bool json, CancellationToken cancellationToken)
+    public static async Task PrintSummaryAsync(ServingComponents services, string batch, bool json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         var summary = await services.Results.SummarizeAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Fer.Cli;
 
@@ -41,49 +39,10 @@ internal static class StorageOptions
     }
 }
 
-/// <summary>The serving objects over one storage account, as the function app builds them.</summary>
-internal sealed class CliServices : IDisposable
+/// <summary>The CLI's console logging, shared by every command of the process.</summary>
+internal static class CliLogging
 {
-    private readonly ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    public static ILoggerFactory Factory { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
-    public CliServices(StorageConnection connection, FerOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        Options = options ?? new FerOptions();
-        var blobs = connection.CreateBlobServiceClient();
-        Faces = blobs.GetBlobContainerClient(Options.FacesContainer);
-        Models = new ModelStore(blobs.GetBlobContainerClient(Options.ModelsContainer));
-        Results = new ResultsStore(connection.CreateTableServiceClient().GetTableClient(Options.ResultsTable));
-        var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
-        Provider = new ModelProvider(Models, wrapped, logging.CreateLogger<ModelProvider>());
-        Pipeline = new ClassificationPipeline(Provider, Results, wrapped, logging.CreateLogger<ClassificationPipeline>());
-        Processor = new BatchProcessor(Faces, Provider, Results, Pipeline, wrapped);
-    }
-
-    public FerOptions Options { get; }
-
-    public BlobContainerClient Faces { get; }
-
-    public ModelStore Models { get; }
-
-    public ResultsStore Results { get; }
-
-    public ModelProvider Provider { get; }
-
-    public ClassificationPipeline Pipeline { get; }
-
-    public BatchProcessor Processor { get; }
-
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        await Faces.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Models.Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Results.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public void Dispose()
-    {
-        Provider.Dispose();
-        logging.Dispose();
-    }
+    public static ServingComponents Connect(StorageConnection connection) => new(connection, loggers: Factory);
 }

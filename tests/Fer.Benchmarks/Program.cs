@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Fer.Benchmarks;
 using Fer.Inference;
@@ -15,7 +14,6 @@ using Fer.Training.Data;
 using Fer.Training.Export;
 using Fer.Training.Model;
 using Fer.Training.Training;
-using Microsoft.Extensions.Logging.Abstractions;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -118,21 +116,16 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
 
 // 4. Pipeline (fer process against Azurite) against raw inference at the same batch size.
 {
-    var faces = blobs.GetBlobContainerClient(options.FacesContainer);
-    await faces.CreateIfNotExistsAsync();
-    var table = new ResultsStore(new TableServiceClient(azurite.ConnectionString).GetTableClient(options.ResultsTable));
-    await table.CreateIfNotExistsAsync();
+    using var serving = new ServingComponents(new StorageConnection { ConnectionString = azurite.ConnectionString }, options);
+    await serving.EnsureCreatedAsync();
     var count = quick ? 64 : 200;
     var sampleFiles = Directory.GetFiles(Path.Combine(root, "samples", "faces"), "*.jpg");
     for (var i = 0; i < count; i++)
     {
-        await faces.GetBlobClient($"bench/{i:D4}.jpg").UploadAsync(sampleFiles[i % sampleFiles.Length], overwrite: true);
+        await serving.Faces.GetBlobClient($"bench/{i:D4}.jpg").UploadAsync(sampleFiles[i % sampleFiles.Length], overwrite: true);
     }
 
-    var wrapped = Microsoft.Extensions.Options.Options.Create(options);
-    using var provider = new ModelProvider(models, wrapped, NullLogger<ModelProvider>.Instance);
-    var pipeline = new ClassificationPipeline(provider, table, wrapped, NullLogger<ClassificationPipeline>.Instance);
-    var processor = new BatchProcessor(faces, provider, table, pipeline, wrapped);
+    var (provider, processor) = (serving.Provider, serving.Processor);
     await provider.GetAsync();
     var run = await processor.ProcessAsync("bench");
     var classifier = await provider.GetAsync();

@@ -1,10 +1,7 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;
 using Fer.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Tests;
 
@@ -22,27 +19,23 @@ internal sealed class StorageFixture : IDisposable
             ModelRefreshInterval = refresh ?? TimeSpan.Zero,
             ModelCacheDirectory = Path.Combine(Path.GetTempPath(), "fer-model-cache-" + suffix),
         };
-        var blobs = new BlobServiceClient(azurite.ConnectionString);
-        Faces = blobs.GetBlobContainerClient(Options.FacesContainer);
-        Faces.CreateIfNotExists();
-        Models = new ModelStore(blobs.GetBlobContainerClient(Options.ModelsContainer));
-        Results = new ResultsStore(new TableServiceClient(azurite.ConnectionString).GetTableClient(Options.ResultsTable));
-        Results.CreateIfNotExistsAsync().GetAwaiter().GetResult();
-        Provider = new ModelProvider(Models, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ModelProvider>.Instance);
-        Pipeline = new ClassificationPipeline(Provider, Results, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ClassificationPipeline>.Instance);
+        Components = new ServingComponents(new StorageConnection { ConnectionString = azurite.ConnectionString }, Options);
+        Components.EnsureCreatedAsync().GetAwaiter().GetResult();
     }
+
+    public ServingComponents Components { get; }
 
     public FerOptions Options { get; }
 
-    public BlobContainerClient Faces { get; }
+    public BlobContainerClient Faces => Components.Faces;
 
-    public ModelStore Models { get; }
+    public ModelStore Models => Components.Models;
 
-    public ResultsStore Results { get; }
+    public ResultsStore Results => Components.Results;
 
-    public ModelProvider Provider { get; }
+    public ModelProvider Provider => Components.Provider;
 
-    public ClassificationPipeline Pipeline { get; }
+    public ClassificationPipeline Pipeline => Components.Pipeline;
 
     public async Task<BlobClient> UploadAsync(string name, byte[] content)
     {
@@ -51,5 +44,5 @@ internal sealed class StorageFixture : IDisposable
         return blob;
     }
 
-    public void Dispose() => Provider.Dispose();
+    public void Dispose() => Components.Dispose();
 }

@@ -23,29 +23,33 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
-        var done = new Dictionary<string, (string? ETag, string? Version, string Status)>(StringComparer.Ordinal);
+        var done = new Dictionary<string, EmotionRow>(StringComparer.Ordinal);
         await foreach (var row in results.AllAsync(batch, cancellationToken).ConfigureAwait(false))
         {
-            done[row.BlobName] = (row.BlobETag, row.ModelVersion, row.Status);
+            done[row.BlobName] = row;
         }
 
-        var todo = new List<BlobClient>();
+        // The listing already gives every blob's ETag and size, and the rows were read above: hand both to the pipeline.
+        var todo = new List<InspectedBlob?>();
         var (total, upToDate) = (0, 0);
         await foreach (var item in faces.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, batch == settings.DefaultBatch ? null : batch + "/", cancellationToken).ConfigureAwait(false))
         {
-            if (FaceBlobName.Parse(item.Name, settings.DefaultBatch).Batch != batch)
+            var name = FaceBlobName.Parse(item.Name, settings.DefaultBatch);
+            if (name.Batch != batch)
             {
                 continue;
             }
 
             total++;
-            if (done.TryGetValue(item.Name, out var row) && row.ETag == FaceBlobName.NormalizeETag(item.Properties.ETag) && row.Version == model.Version && row.Status != ClassificationStatus.Failed)
+            var etag = FaceBlobName.NormalizeETag(item.Properties.ETag);
+            var row = done.GetValueOrDefault(item.Name);
+            if (row is not null && row.BlobETag == etag && row.ModelVersion == model.Version && row.Status != ClassificationStatus.Failed)
             {
                 upToDate++;
                 continue;
             }
 
-            todo.Add(faces.GetBlobClient(item.Name));
+            todo.Add(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, row));
         }
 
         // Two chunks in flight: while one is being classified, the other's blobs and rows travel to and from storage.
@@ -54,7 +58,7 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
         var chunks = todo.Chunk(step).ToList();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            var rows = await pipeline.ProcessBatchAsync(chunk, ct).ConfigureAwait(false);
+            var rows = await pipeline.ProcessInspectedAsync(model, chunk, ct).ConfigureAwait(false);
             Interlocked.Add(ref classified, rows.Count(r => r?.Status == ClassificationStatus.Classified));
             Interlocked.Add(ref rejected, rows.Count(r => r?.Status == ClassificationStatus.Rejected));
             Interlocked.Add(ref failed, rows.Count(r => r?.Status == ClassificationStatus.Failed));

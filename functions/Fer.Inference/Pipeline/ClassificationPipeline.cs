@@ -27,8 +27,6 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     public async Task<IReadOnlyList<EmotionRow?>> ProcessBatchAsync(IReadOnlyList<BlobClient> blobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
-        var stopwatch = Stopwatch.StartNew();
-        var rows = new EmotionRow?[blobs.Count];
         EmotionClassifier model;
         try
         {
@@ -46,11 +44,24 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
 
         // Look at every blob and its row at once: these are independent round trips to storage.
         var inspected = await Task.WhenAll(blobs.Select(blob => InspectAsync(blob, cancellationToken))).ConfigureAwait(false);
+        return await ProcessInspectedAsync(model, inspected, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Processes blobs whose ETag, size and current row the caller already has (the batch mode lists them
+    /// all at once), so nothing is read twice; a null entry (a blob that is gone) gives a null row.
+    /// </summary>
+    public async Task<IReadOnlyList<EmotionRow?>> ProcessInspectedAsync(EmotionClassifier model, IReadOnlyList<InspectedBlob?> blobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(blobs);
+        var stopwatch = Stopwatch.StartNew();
+        var rows = new EmotionRow?[blobs.Count];
         var pending = new List<int>();
         var written = new List<EmotionRow>();
         for (var i = 0; i < blobs.Count; i++)
         {
-            if (inspected[i] is not { } blob)
+            if (blobs[i] is not { } blob)
             {
                 continue; // deleted since it was listed or triggered
             }
@@ -73,14 +84,14 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
 
         foreach (var chunk in pending.Chunk(Math.Max(1, settings.BatchSize)))
         {
-            var contents = await Task.WhenAll(chunk.Select(i => blobs[i].DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
+            var contents = await Task.WhenAll(chunk.Select(i => blobs[i]!.Blob.DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
             var started = stopwatch.Elapsed;
             var classified = model.ClassifyBatch(contents.Select(c => (ReadOnlyMemory<byte>)c.Value.Content.ToMemory()).ToList());
             var perImageMs = (stopwatch.Elapsed - started).TotalMilliseconds / chunk.Length;
             for (var k = 0; k < chunk.Length; k++)
             {
                 var i = chunk[k];
-                rows[i] = Row(inspected[i]!.Name, inspected[i]!.ETag, classified[k], perImageMs);
+                rows[i] = Row(blobs[i]!.Name, blobs[i]!.ETag, classified[k], perImageMs);
                 written.Add(rows[i]!);
             }
         }
@@ -89,7 +100,6 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         return rows;
     }
 
-    private sealed record InspectedBlob(FaceBlobName Name, string ETag, long Length, EmotionRow? Existing);
 
     /// <summary>The blob's ETag and size, and its current row; null when the blob no longer exists.</summary>
     private async Task<InspectedBlob?> InspectAsync(BlobClient blob, CancellationToken cancellationToken)
@@ -99,7 +109,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new InspectedBlob(name, FaceBlobName.NormalizeETag(properties.Value.ETag), properties.Value.ContentLength, await existing.ConfigureAwait(false));
+            return new InspectedBlob(blob, name, FaceBlobName.NormalizeETag(properties.Value.ETag), properties.Value.ContentLength, await existing.ConfigureAwait(false));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -116,5 +116,48 @@ public sealed class ModelArchitectureTests
         Assert.NotEqual(Export.WeightsFingerprint.Compute(a), Export.WeightsFingerprint.Compute(c));
     }
 
+    [Fact]
+    public async Task Weights_do_not_depend_on_other_users_of_torchs_global_generator()
+    {
+        using var expected = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 5);
+        using var stop = new CancellationTokenSource();
+        var noise = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var draw = randn(64);
+            }
+        });
+
+        using var built = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 5);
+        stop.Cancel();
+        await noise;
+
+        Assert.Equal(Export.WeightsFingerprint.Compute(expected), Export.WeightsFingerprint.Compute(built));
+    }
+
+    [Fact]
+    public void Initialisation_follows_torchvision_and_pytorch_defaults()
+    {
+        using var model = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 3);
+        var state = model.state_dict();
+
+        // Kaiming normal, fan_out, ReLU gain: std = sqrt(2 / (64 * 7 * 7)).
+        var stem = state["conv1.weight"];
+        Assert.InRange(stem.std().item<float>(), 0.9 * Math.Sqrt(2.0 / (64 * 49)), 1.1 * Math.Sqrt(2.0 / (64 * 49)));
+        Assert.InRange(Math.Abs(stem.mean().item<float>()), 0, 0.002);
+
+        // PyTorch's default for the head and CBAM: uniform within 1/sqrt(fan_in), filling the range.
+        foreach (var (key, fanIn) in new[] { ("fc.weight", 512.0), ("cbam.channel_attention.fc1.weight", 512.0), ("cbam.spatial_attention.conv1.weight", 2 * 49.0) })
+        {
+            var bound = 1 / Math.Sqrt(fanIn);
+            var values = state[key];
+            Assert.InRange(values.abs().max().item<float>(), 0.8 * bound, bound);
+        }
+
+        Assert.True(state["bn1.weight"].eq(1).all().item<bool>());
+        Assert.True(state["bn1.bias"].eq(0).all().item<bool>());
+    }
+
     private static long CountParameters(nn.Module model) => model.parameters().Sum(p => p.numel());
 }

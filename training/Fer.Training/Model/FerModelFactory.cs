@@ -8,7 +8,7 @@ public static class FerModelFactory
     /// <summary>A freshly initialised model; the same seed and options give the same weights.</summary>
     public static FerResNet Create(FerModelOptions options, long seed)
     {
-        torch.manual_seed(seed);
-        return new FerResNet(options);
+        using var generator = new torch.Generator((ulong)seed);
+        return new FerResNet(options, generator);
     }
 }

@@ -26,10 +26,12 @@ public sealed class FerResNet : nn.Module<Tensor, Tensor>, IOnnxExportable
     private readonly Dropout? dropout;
     private readonly Linear fc;
 
-    public FerResNet(FerModelOptions options)
+    /// <summary>Builds the model with every parameter drawn from <paramref name="generator"/>.</summary>
+    public FerResNet(FerModelOptions options, Generator generator)
         : base(nameof(FerResNet))
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generator);
         Options = options;
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64);
@@ -49,7 +51,7 @@ public sealed class FerResNet : nn.Module<Tensor, Tensor>, IOnnxExportable
         dropout = options.HeadDropout > 0 ? nn.Dropout(options.HeadDropout) : null;
         fc = nn.Linear(channels, options.NumClasses);
         RegisterComponents();
-        InitializeLikeTorchvision();
+        InitializeLikeTorchvision(generator);
     }
 
     public FerModelOptions Options { get; }
@@ -124,28 +126,49 @@ public sealed class FerResNet : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     /// <summary>
     /// torchvision's initialisation: Kaiming-normal (fan_out) convolutions, BatchNorm weight 1 and bias 0.
-    /// CBAM keeps PyTorch's default initialisation, as in the seed, where it was added after torchvision built the model.
+    /// CBAM and the head keep PyTorch's default (uniform within 1/sqrt(fan_in)), as in the seed, where
+    /// CBAM was added after torchvision built the model. Every draw comes from the caller's generator,
+    /// not torch's process-wide one, so that whatever else runs at the same time cannot change the weights.
     /// </summary>
-    private void InitializeLikeTorchvision()
+    private void InitializeLikeTorchvision(Generator generator)
     {
         using var noGrad = no_grad();
         foreach (var (name, module) in named_modules())
         {
-            if (name.Split('.').Contains("cbam"))
-            {
-                continue;
-            }
-
+            var inCbam = name.Split('.').Contains("cbam");
             switch (module)
             {
+                case Conv2d conv when inCbam:
+                    InitializeUniformByFanIn(conv.weight!, conv.weight!, generator);
+                    break;
                 case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    InitializeKaimingNormalFanOut(conv.weight!, generator);
                     break;
                 case BatchNorm2d norm:
                     nn.init.ones_(norm.weight!);
                     nn.init.zeros_(norm.bias!);
                     break;
+                case Linear linear:
+                    InitializeUniformByFanIn(linear.weight!, linear.weight!, generator);
+                    InitializeUniformByFanIn(linear.bias!, linear.weight!, generator);
+                    break;
             }
         }
+    }
+
+    /// <summary>kaiming_normal_(mode="fan_out", nonlinearity="relu"): N(0, sqrt(2 / fan_out)).</summary>
+    private static void InitializeKaimingNormalFanOut(Tensor weight, Generator generator)
+    {
+        var fanOut = weight.shape[0] * weight.shape.Skip(2).Aggregate(1L, (product, size) => product * size);
+        weight.normal_(0, Math.Sqrt(2.0 / fanOut), generator);
+    }
+
+    /// <summary>PyTorch's default for convolutions and linear layers (kaiming_uniform with a = sqrt(5)).</summary>
+    private static void InitializeUniformByFanIn(Tensor target, Tensor weight, Generator generator)
+    {
+        var fanIn = weight.shape.Skip(1).Aggregate(1L, (product, size) => product * size);
+        var bound = 1.0 / Math.Sqrt(fanIn);
+        // Tensor.uniform_, not nn.init.uniform_: in TorchSharp 0.107 the latter ignores its generator.
+        target.uniform_(-bound, bound, generator);
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Azure.Storage.Blobs;
 using Fer.Inference.Classification;
 using Fer.Inference.Storage;
@@ -17,6 +18,14 @@ public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int
 /// </summary>
 public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
 {
+    /// <summary>Batches downloaded ahead of the model: enough to hide a storage round trip, few enough to bound memory.</summary>
+    private const int PrefetchedBatches = 2;
+
+    private const int ConcurrentDownloadBatches = 2;
+
+    /// <summary>The most rows one table transaction takes.</summary>
+    private const int RowsPerTransaction = 100;
+
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
     public async Task<BatchRunResult> ProcessAsync(string batch, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
@@ -52,19 +61,75 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
             todo.Add(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, row));
         }
 
-        // Two chunks in flight: while one is being classified, the other's blobs and rows travel to and from storage.
-        var (classified, rejected, failed, finished) = (0, 0, 0, 0);
-        var step = Math.Max(1, settings.BatchSize) * 4;
-        var chunks = todo.Chunk(step).ToList();
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (chunk, ct) =>
-        {
-            var rows = await pipeline.ProcessInspectedAsync(model, chunk, ct).ConfigureAwait(false);
-            Interlocked.Add(ref classified, rows.Count(r => r?.Status == ClassificationStatus.Classified));
-            Interlocked.Add(ref rejected, rows.Count(r => r?.Status == ClassificationStatus.Rejected));
-            Interlocked.Add(ref failed, rows.Count(r => r?.Status == ClassificationStatus.Failed));
-            progress?.Report(Interlocked.Add(ref finished, chunk.Length));
-        }).ConfigureAwait(false);
+        var counts = await StreamAsync(model, todo, progress, cancellationToken).ConfigureAwait(false);
+        return new BatchRunResult(total, upToDate, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
+    }
 
-        return new BatchRunResult(total, upToDate, classified, rejected, failed, clock.Elapsed);
+    /// <summary>
+    /// Three stages joined by channels, so that the model never waits for storage: downloads run ahead of
+    /// the model by a few batches, one batch at a time goes through ONNX Runtime (which uses every core),
+    /// and rows are written in table transactions while the next batches are classified.
+    /// </summary>
+    private async Task<(int Classified, int Rejected, int Failed)> StreamAsync(EmotionClassifier model, List<InspectedBlob?> todo, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var groups = todo.Chunk(Math.Max(1, settings.BatchSize)).ToList();
+        var downloaded = Channel.CreateBounded<DownloadedGroup>(new BoundedChannelOptions(PrefetchedBatches) { SingleReader = true });
+        var toWrite = Channel.CreateUnbounded<EmotionRow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var (classified, rejected, failed, written) = (0, 0, 0, 0);
+
+        async Task DownloadAsync(CancellationToken ct)
+        {
+            try
+            {
+                await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentDownloadBatches, CancellationToken = ct }, async (group, token) =>
+                    await downloaded.Writer.WriteAsync(await pipeline.DownloadAsync(model, group, token).ConfigureAwait(false), token).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            finally
+            {
+                downloaded.Writer.TryComplete();
+            }
+        }
+
+        async Task ClassifyAsync(CancellationToken ct)
+        {
+            try
+            {
+                await foreach (var group in downloaded.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    pipeline.Classify(model, group);
+                    classified += group.NewRows.Count(r => r.Status == ClassificationStatus.Classified);
+                    rejected += group.NewRows.Count(r => r.Status == ClassificationStatus.Rejected);
+                    failed += group.NewRows.Count(r => r.Status == ClassificationStatus.Failed);
+                    foreach (var row in group.NewRows)
+                    {
+                        toWrite.Writer.TryWrite(row);
+                    }
+                }
+            }
+            finally
+            {
+                toWrite.Writer.TryComplete();
+            }
+        }
+
+        async Task WriteAsync(CancellationToken ct)
+        {
+            var rows = new List<EmotionRow>(RowsPerTransaction);
+            while (await toWrite.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Clear();
+                while (rows.Count < RowsPerTransaction && toWrite.Reader.TryRead(out var row))
+                {
+                    rows.Add(row);
+                }
+
+                await results.UpsertManyAsync(rows, ct).ConfigureAwait(false);
+                written += rows.Count;
+                progress?.Report(written);
+            }
+        }
+
+        await PipelineStages.RunAsync(cancellationToken, DownloadAsync, ct => Task.Run(() => ClassifyAsync(ct), ct), WriteAsync).ConfigureAwait(false);
+        return (classified, rejected, failed);
     }
 }

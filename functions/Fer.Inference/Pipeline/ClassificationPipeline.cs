@@ -55,10 +55,28 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(blobs);
-        var stopwatch = Stopwatch.StartNew();
-        var rows = new EmotionRow?[blobs.Count];
-        var pending = new List<int>();
+        var rows = new List<EmotionRow?>(blobs.Count);
         var written = new List<EmotionRow>();
+        foreach (var chunk in blobs.Chunk(Math.Max(1, settings.BatchSize)))
+        {
+            var group = await DownloadAsync(model, chunk, cancellationToken).ConfigureAwait(false);
+            Classify(model, group);
+            rows.AddRange(group.Rows);
+            written.AddRange(group.NewRows);
+        }
+
+        await results.UpsertManyAsync(written, cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>
+    /// Decides what needs no model call (a row already up to date for this content and model, a blob
+    /// over the size limit) and downloads the rest at once: independent round trips to storage.
+    /// </summary>
+    internal async Task<DownloadedGroup> DownloadAsync(EmotionClassifier model, IReadOnlyList<InspectedBlob?> blobs, CancellationToken cancellationToken)
+    {
+        var group = new DownloadedGroup(blobs);
+        var toRead = new List<int>();
         for (var i = 0; i < blobs.Count; i++)
         {
             if (blobs[i] is not { } blob)
@@ -68,38 +86,44 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
 
             if (blob.Existing is { } existing && existing.BlobETag == blob.ETag && existing.ModelVersion == model.Version && existing.Status != ClassificationStatus.Failed)
             {
-                rows[i] = existing; // already done for this content and this model
+                group.Rows[i] = existing;
             }
             else if (blob.Length > settings.MaxImageBytes)
             {
-                rows[i] = Row(blob.Name, blob.ETag, ClassificationResult.Rejected(
+                group.Rows[i] = Row(blob.Name, blob.ETag, ClassificationResult.Rejected(
                     ImageErrorCodes.TooLarge, $"The blob has {blob.Length:N0} bytes; the limit is {settings.MaxImageBytes:N0}.", model.Version), 0);
-                written.Add(rows[i]!);
+                group.NewRows.Add(group.Rows[i]!);
             }
             else
             {
-                pending.Add(i);
+                toRead.Add(i);
             }
         }
 
-        foreach (var chunk in pending.Chunk(Math.Max(1, settings.BatchSize)))
-        {
-            var contents = await Task.WhenAll(chunk.Select(i => blobs[i]!.Blob.DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
-            var started = stopwatch.Elapsed;
-            var classified = model.ClassifyBatch(contents.Select(c => (ReadOnlyMemory<byte>)c.Value.Content.ToMemory()).ToList());
-            var perImageMs = (stopwatch.Elapsed - started).TotalMilliseconds / chunk.Length;
-            for (var k = 0; k < chunk.Length; k++)
-            {
-                var i = chunk[k];
-                rows[i] = Row(blobs[i]!.Name, blobs[i]!.ETag, classified[k], perImageMs);
-                written.Add(rows[i]!);
-            }
-        }
-
-        await results.UpsertManyAsync(written, cancellationToken).ConfigureAwait(false);
-        return rows;
+        var contents = await Task.WhenAll(toRead.Select(i => blobs[i]!.Blob.DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
+        group.Pending.AddRange(toRead.Select((index, k) => (index, contents[k].Value.Content)));
+        return group;
     }
 
+    /// <summary>Classifies a downloaded group's images with one ONNX Runtime call and fills in their rows.</summary>
+    internal void Classify(EmotionClassifier model, DownloadedGroup group)
+    {
+        if (group.Pending.Count == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var classified = model.ClassifyBatch(group.Pending.Select(p => (ReadOnlyMemory<byte>)p.Content.ToMemory()).ToList());
+        var perImageMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds / group.Pending.Count;
+        for (var k = 0; k < group.Pending.Count; k++)
+        {
+            var i = group.Pending[k].Index;
+            var blob = group.Blobs[i]!;
+            group.Rows[i] = Row(blob.Name, blob.ETag, classified[k], perImageMs);
+            group.NewRows.Add(group.Rows[i]!);
+        }
+    }
 
     /// <summary>The blob's ETag and size, and its current row; null when the blob no longer exists.</summary>
     private async Task<InspectedBlob?> InspectAsync(BlobClient blob, CancellationToken cancellationToken)

@@ -55,4 +55,35 @@ public sealed class AugmentationTests
         using var same = Augmenter.Apply(batch, AugmentationOptions.None, new Random(4));
         Assert.True(same.equal(batch).all().item<bool>());
     }
+
+    [Fact]
+    public void Translation_moves_the_image_and_fills_with_zero()
+    {
+        using var batch = zeros(8, 3, 32, 32);
+        batch[.., .., 8..24, 8..24] = tensor(255f);
+
+        using var shifted = Augmenter.Apply(batch, AugmentationOptions.None with { TranslateFraction = 0.2 }, new Random(5));
+
+        Assert.Equal(batch.shape, shifted.shape);
+        using var moved = shifted.ne(batch).flatten(1).any(1);
+        Assert.True(moved.sum().item<long>() >= 6, "most images move");
+        using var brightPerImage = shifted.gt(0).flatten(1).sum(1);
+        Assert.True(brightPerImage.le(3 * 16 * 16).all().item<bool>(), "nothing bright appears from outside");
+    }
+
+    [Fact]
+    public void Random_erasing_sets_one_rectangle_per_chosen_image_to_its_mean()
+    {
+        using var generator = new Generator(6);
+        using var batch = rand([64, 3, 32, 32], generator: generator).mul_(255);
+
+        using var erased = Augmenter.Apply(batch, AugmentationOptions.None with { ErasingProbability = 0.5 }, new Random(7));
+
+        using var changed = erased.ne(batch).any(1).flatten(1);
+        var changedPerImage = changed.sum(1).data<long>().ToArray();
+        var hit = changedPerImage.Count(c => c > 0);
+        Assert.InRange(hit, 20, 44); // about half of 64
+        Assert.All(changedPerImage.Where(c => c > 0), c => Assert.InRange(c, (long)(0.01 * 1024), (long)(0.34 * 1024)));
+        Assert.True(erased.min().item<float>() >= 0 && erased.max().item<float>() <= 255);
+    }
 }

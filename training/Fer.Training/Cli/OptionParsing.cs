@@ -20,4 +20,15 @@ internal static class OptionParsing
 
         return fraction;
     }
+
+    /// <summary>A value in [0, max], or a clear error naming the option.</summary>
+    public static double Fraction(double value, string option, double max)
+    {
+        if (value < 0 || value > max || double.IsNaN(value))
+        {
+            throw new ArgumentException($"{option} {value.ToString(CultureInfo.InvariantCulture)} is out of range: give a value from 0 to {max.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return value;
+    }
 }

@@ -50,6 +50,8 @@ internal static class TrainCommand
         var noJitter = new Option<bool>("--no-jitter") { Description = "No brightness/contrast jitter." };
         var noFlip = new Option<bool>("--no-flip") { Description = "No horizontal flip." };
         var noRotation = new Option<bool>("--no-rotation") { Description = "No random rotation." };
+        var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the seed; e.g. 0.1).", DefaultValueFactory = _ => 0 };
+        var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the seed; e.g. 0.5).", DefaultValueFactory = _ => 0 };
         var weights = new Option<FileInfo?>("--weights") { Description = "Initial weights (.pth or .safetensors)." };
         var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer", DefaultValueFactory = _ => "torchvision" };
         weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
@@ -63,7 +65,7 @@ internal static class TrainCommand
         {
             data, layout, trainSplit, valFrom, testFrom, limitTrain, backbone, cbam, dropout, imageSize, color, batchSize,
             stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, weightDecay, labelSmoothing, patience, monitor,
-            seedExact, seed, noJitter, noFlip, noRotation, weights, weightsFormat, device, threads, output, resume,
+            seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
         };
         command.SetAction(parse =>
         {
@@ -100,6 +102,8 @@ internal static class TrainCommand
                     Contrast = parse.GetValue(noJitter) ? 0 : 0.2,
                     HorizontalFlip = !parse.GetValue(noFlip),
                     RotationDegrees = parse.GetValue(noRotation) ? 0 : 10,
+                    TranslateFraction = OptionParsing.Fraction(parse.GetValue(translate), "--translate", max: 0.5),
+                    ErasingProbability = OptionParsing.Fraction(parse.GetValue(erasing), "--random-erasing", max: 1),
                 },
                 BatchSize = parse.GetValue(batchSize),
                 Stage1Epochs = parse.GetValue(stage1Epochs),

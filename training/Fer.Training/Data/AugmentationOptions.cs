@@ -14,7 +14,13 @@ public sealed record AugmentationOptions
     /// <summary>Random rotation within +-degrees (seed: 10; 0 turns it off).</summary>
     public double RotationDegrees { get; init; } = 10;
 
+    /// <summary>Random shift in x and y of up to this fraction of the image, zero fill (not in the seed; 0.1 is like RandomCrop with padding S/10).</summary>
+    public double TranslateFraction { get; init; }
+
+    /// <summary>Probability of erasing one random rectangle (2-33 % of the area) to the image's mean grey (not in the seed; RandomErasing).</summary>
+    public double ErasingProbability { get; init; }
+
     public static AugmentationOptions None { get; } = new() { Brightness = 0, Contrast = 0, HorizontalFlip = false, RotationDegrees = 0 };
 
-    public bool Any => Brightness > 0 || Contrast > 0 || HorizontalFlip || RotationDegrees > 0;
+    public bool Any => Brightness > 0 || Contrast > 0 || HorizontalFlip || RotationDegrees > 0 || TranslateFraction > 0 || ErasingProbability > 0;
 }

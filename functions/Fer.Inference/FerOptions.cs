@@ -30,6 +30,12 @@ public sealed class FerOptions
 
     public long MaxImagePixels { get; set; } = 40_000_000;
 
+    /// <summary>
+    /// Join concurrent single-blob invocations into shared ONNX Runtime calls (default). Off, each
+    /// invocation makes its own call: only for comparing the two.
+    /// </summary>
+    public bool CoalesceRequests { get; set; } = true;
+
     /// <summary>Images classified per ONNX Runtime call in batch processing.</summary>
     public int BatchSize { get; set; } = 8;
 }

@@ -10,13 +10,18 @@ namespace Fer.Inference.Classification;
 public sealed class EmotionClassifier : IDisposable
 {
     private readonly ModelVersionFolder folder;
+    /// <summary>The most concurrent single-image requests joined into one ONNX Runtime call.</summary>
+    private const int MaxCoalescedBatch = 8;
+
     private readonly ImagePreprocessor preprocessor;
+    private readonly RequestCoalescer coalescer;
 
     public EmotionClassifier(ModelVersionFolder folder, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         this.folder = folder;
         preprocessor = new ImagePreprocessor(folder.Manifest.Input, limits);
+        coalescer = new RequestCoalescer(ClassifyBatch, MaxCoalescedBatch);
     }
 
     public ModelManifest Manifest => folder.Manifest;
@@ -30,6 +35,15 @@ public sealed class EmotionClassifier : IDisposable
         new(ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn), limits);
 
     public ClassificationResult Classify(ReadOnlyMemory<byte> image) => ClassifyBatch([image])[0];
+
+    /// <summary>
+    /// Classifies one image; concurrent calls share ONNX Runtime calls (see <see cref="RequestCoalescer"/>),
+    /// which is how concurrent function invocations get batched.
+    /// </summary>
+    public Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image) => coalescer.ClassifyAsync(image);
+
+    /// <summary>ONNX Runtime calls made for <see cref="ClassifyAsync"/>, and the images they took.</summary>
+    public (long Calls, long Images) CoalescingStatistics => coalescer.Statistics;
 
     /// <summary>Classifies several images with one ONNX Runtime call; the results are in input order.</summary>
     public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<ReadOnlyMemory<byte>> images)
@@ -100,7 +114,11 @@ public sealed class EmotionClassifier : IDisposable
         return exps;
     }
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose()
+    {
+        coalescer.Dispose();
+        folder.Dispose();
+    }
 
     private ClassificationResult FromLogits(ReadOnlySpan<float> logits, (int Width, int Height) size)
     {

@@ -96,7 +96,7 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
             {
                 await foreach (var group in downloaded.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
-                    pipeline.Classify(model, group);
+                    await pipeline.ClassifyAsync(model, group).ConfigureAwait(false);
                     classified += group.NewRows.Count(r => r.Status == ClassificationStatus.Classified);
                     rejected += group.NewRows.Count(r => r.Status == ClassificationStatus.Rejected);
                     failed += group.NewRows.Count(r => r.Status == ClassificationStatus.Failed);

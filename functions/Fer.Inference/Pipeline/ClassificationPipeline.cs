@@ -60,7 +60,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         foreach (var chunk in blobs.Chunk(Math.Max(1, settings.BatchSize)))
         {
             var group = await DownloadAsync(model, chunk, cancellationToken).ConfigureAwait(false);
-            Classify(model, group);
+            await ClassifyAsync(model, group).ConfigureAwait(false);
             rows.AddRange(group.Rows);
             written.AddRange(group.NewRows);
         }
@@ -105,8 +105,11 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         return group;
     }
 
-    /// <summary>Classifies a downloaded group's images with one ONNX Runtime call and fills in their rows.</summary>
-    internal void Classify(EmotionClassifier model, DownloadedGroup group)
+    /// <summary>
+    /// Classifies a downloaded group's images with one ONNX Runtime call and fills in their rows. A group
+    /// of one (a blob-triggered invocation) joins whatever other invocations are classifying at the same time.
+    /// </summary>
+    internal async Task ClassifyAsync(EmotionClassifier model, DownloadedGroup group)
     {
         if (group.Pending.Count == 0)
         {
@@ -114,7 +117,10 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
 
         var started = Stopwatch.GetTimestamp();
-        var classified = model.ClassifyBatch(group.Pending.Select(p => (ReadOnlyMemory<byte>)p.Content.ToMemory()).ToList());
+        var images = group.Pending.ConvertAll(p => (ReadOnlyMemory<byte>)p.Content.ToMemory());
+        var classified = images.Count == 1 && settings.CoalesceRequests
+            ? [await model.ClassifyAsync(images[0]).ConfigureAwait(false)]
+            : model.ClassifyBatch(images);
         var perImageMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds / group.Pending.Count;
         for (var k = 0; k < group.Pending.Count; k++)
         {

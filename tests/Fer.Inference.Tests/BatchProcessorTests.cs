@@ -52,6 +52,30 @@ public sealed class BatchProcessorTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_blob_deleted_after_it_was_listed_gets_no_row_and_the_others_go_on()
+    {
+        using var storage = new StorageFixture(azurite);
+        TestModels.Export(models.Sub("a"), seed: 5);
+        await storage.Models.PublishAsync(models.Sub("a"), promote: true);
+        var kept = await storage.UploadAsync("gone/kept.png", TestImages.Png(20, 20, SKColors.Gray));
+        var deleted = await storage.UploadAsync("gone/deleted.png", TestImages.Png(20, 20, SKColors.Gray));
+        var listed = new[] { kept, deleted }.Select(b => new InspectedBlob(b, FaceBlobName.Parse(b.Name, "default"), "\"0x1\"", 100, null)).ToList();
+        await deleted.DeleteAsync();
+
+        var rows = await storage.Pipeline.ProcessInspectedAsync(await storage.Provider.GetAsync(), listed);
+
+        Assert.Equal(ClassificationStatus.Classified, rows[0]!.Status);
+        Assert.Null(rows[1]);
+        var stored = new List<EmotionRow>();
+        await foreach (var row in storage.Results.AllAsync("gone"))
+        {
+            stored.Add(row);
+        }
+
+        Assert.Equal("gone/kept.png", Assert.Single(stored).BlobName);
+    }
+
+    [Fact]
     public async Task When_one_stage_fails_the_others_stop_and_its_error_is_the_one_thrown()
     {
         var waiterStopped = false;

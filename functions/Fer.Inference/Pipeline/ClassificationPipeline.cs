@@ -100,9 +100,30 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             }
         }
 
-        var contents = await Task.WhenAll(toRead.Select(i => blobs[i]!.Blob.DownloadContentAsync(cancellationToken))).ConfigureAwait(false);
-        group.Pending.AddRange(toRead.Select((index, k) => (index, contents[k].Value.Content)));
+        var contents = await Task.WhenAll(toRead.Select(i => DownloadOrNullAsync(blobs[i]!.Blob, cancellationToken))).ConfigureAwait(false);
+        for (var k = 0; k < toRead.Count; k++)
+        {
+            if (contents[k] is { } content)
+            {
+                group.Pending.Add((toRead[k], content));
+            }
+        }
+
         return group;
+    }
+
+    /// <summary>The blob's content; null when it was deleted after it was listed or triggered (it gets no row).</summary>
+    private async Task<BinaryData?> DownloadOrNullAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            Log.BlobGone(logger, blob.Name);
+            return null;
+        }
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public sealed class FerOptions
     /// <summary>"cpu" (default) or "cuda" (falls back to CPU with one warning when CUDA cannot load).</summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
+    /// <summary>
+    /// ONNX Runtime's graph optimisation: "all" (default), "extended" (no layout transformation; the demo
+    /// model runs about 1.25x faster with it on a 2-core CPU, ResNet-50 at 224 about 1.5x slower), "basic", "none".
+    /// </summary>
+    public string GraphOptimization { get; set; } = "all";
+
     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
     public int IntraOpThreads { get; set; }
 

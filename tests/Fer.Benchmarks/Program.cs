@@ -101,6 +101,16 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
         }
     }
 
+    // The same model without ONNX Runtime's layout transformation (Fer:GraphOptimization=extended), side by side.
+    using (var extended = new OnnxLogitsSession(Path.Combine(directory, "model.onnx"), 2, graphOptimization: "extended"))
+    {
+        foreach (var batch in new[] { 1, 8 })
+        {
+            var input = new float[batch * 3 * size * size];
+            results.Add(Timing.Run($"ORT {name} batch {batch} threads 2 extended", batch, 2, size >= 224 ? Math.Max(3, runs / 3) : runs, () => extended.Run(input, batch)));
+        }
+    }
+
     using var eager = LoadTorch(directory, manifest);
     torch.set_num_threads(2);
     foreach (var batch in new[] { 1, 8 })
@@ -222,6 +232,7 @@ foreach (var name in new[] { "demo", "resnet50+cbam 224" })
     var ort = results.First(r => r.Name == $"ORT {name} batch 1 threads 2");
     var eager = results.First(r => r.Name == $"TorchSharp eager {name} batch 1 threads 2");
     notes[$"ort_over_torchsharp_batch1 {name}"] = ort.PerSecond / eager.PerSecond;
+    notes[$"ort_extended_over_torchsharp_batch1 {name}"] = results.First(r => r.Name == $"ORT {name} batch 1 threads 2 extended").PerSecond / eager.PerSecond;
 }
 
 Console.WriteLine($"Fer benchmarks on {notes["cpu"]} ({Environment.ProcessorCount} cores); medians of {runs} runs unless noted.");

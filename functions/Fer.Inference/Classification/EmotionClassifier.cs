@@ -31,8 +31,8 @@ public sealed class EmotionClassifier : IDisposable
     public string ExecutionProvider => folder.Session.ExecutionProvider;
 
     /// <summary>Opens, verifies and loads a model version folder.</summary>
-    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null) =>
-        new(ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn), limits);
+    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null, string graphOptimization = "all") =>
+        new(ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn, graphOptimization), limits);
 
     public ClassificationResult Classify(ReadOnlyMemory<byte> image) => ClassifyBatch([image])[0];
 

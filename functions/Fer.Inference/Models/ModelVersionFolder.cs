@@ -23,7 +23,7 @@ public sealed class ModelVersionFolder : IDisposable
     public OnnxLogitsSession Session { get; }
 
     /// <summary>Opens and verifies <paramref name="directory"/>; throws <see cref="InvalidModelException"/> naming what is wrong.</summary>
-    public static ModelVersionFolder Open(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null)
+    public static ModelVersionFolder Open(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string graphOptimization = "all")
     {
         var manifest = ModelManifest.Load(Path.Combine(directory, ModelManifest.FileName));
         var onnxPath = Path.Combine(directory, manifest.Onnx.File);
@@ -47,7 +47,7 @@ public sealed class ModelVersionFolder : IDisposable
         OnnxLogitsSession session;
         try
         {
-            session = new OnnxLogitsSession(onnxPath, intraOpThreads, executionProvider, warn);
+            session = new OnnxLogitsSession(onnxPath, intraOpThreads, executionProvider, warn, graphOptimization);
         }
         catch (InvalidDataException e)
         {

@@ -12,8 +12,10 @@ public sealed class OnnxLogitsSession : IDisposable
     private readonly InferenceSession session;
 
     /// <param name="executionProvider">"cpu", or "cuda": tried first, and on failure CPU with one call to <paramref name="warn"/>.</param>
-    public OnnxLogitsSession(string modelPath, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null)
+    /// <param name="graphOptimization">ONNX Runtime's graph optimisation level: see <see cref="ParseGraphOptimization"/>.</param>
+    public OnnxLogitsSession(string modelPath, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string graphOptimization = "all")
     {
+        var level = ParseGraphOptimization(graphOptimization);
         if (!File.Exists(modelPath))
         {
             throw new FileNotFoundException($"ONNX model '{modelPath}' does not exist.", modelPath);
@@ -21,7 +23,7 @@ public sealed class OnnxLogitsSession : IDisposable
 
         using var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = level,
             IntraOpNumThreads = intraOpThreads,
         };
         ExecutionProvider = "cpu";
@@ -81,6 +83,20 @@ public sealed class OnnxLogitsSession : IDisposable
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
         return results[0].AsEnumerable<float>().ToArray();
     }
+
+    /// <summary>
+    /// "all" (default: every optimisation, including the NCHWc layout transformation that large inputs
+    /// gain from), "extended" (without layout transformations: faster for small models on small inputs,
+    /// measure yours with the benchmarks), "basic" or "none".
+    /// </summary>
+    public static GraphOptimizationLevel ParseGraphOptimization(string value) => value?.ToUpperInvariant() switch
+    {
+        "ALL" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "BASIC" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "NONE" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+        _ => throw new ArgumentException($"Graph optimisation '{value}' is not one of all, extended, basic, none (setting Fer:GraphOptimization).", nameof(value)),
+    };
 
     public void Dispose() => session.Dispose();
 }

@@ -45,6 +45,7 @@ public sealed class ModelProvider : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         this.store = store;
         this.options = options.Value;
+        _ = OnnxLogitsSession.ParseGraphOptimization(this.options.GraphOptimization); // a wrong setting fails at start, not at the first blob
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
     }
@@ -87,7 +88,7 @@ public sealed class ModelProvider : IDisposable
 
             var cache = options.ModelCacheDirectory ?? Path.Combine(Path.GetTempPath(), "fer-models");
             var directory = await store.DownloadAsync(pointer.Version, cache, cancellationToken).ConfigureAwait(false);
-            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message));
+            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization);
             var previous = Interlocked.Exchange(ref current, loaded);
             (lastError, rejectedVersion) = (null, null);
             Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Version ?? "none");

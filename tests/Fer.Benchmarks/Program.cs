@@ -34,6 +34,7 @@ var work = Path.Combine(Path.GetTempPath(), "fer-bench-" + Guid.NewGuid().ToStri
 Directory.CreateDirectory(work);
 var root = AzuriteProcess.RepositoryRoot();
 var demo = Path.Combine(root, "models", "demo");
+var sampleFiles = Directory.GetFiles(Path.Combine(root, "samples", "faces"), "*.jpg");
 if (!Directory.Exists(demo))
 {
     throw new InvalidOperationException($"The demo model ({demo}) is missing.");
@@ -132,13 +133,9 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
     await serving.EnsureCreatedAsync();
     var count = quick ? 64 : 200;
     var passes = quick ? 3 : 5;
-    var sampleFiles = Directory.GetFiles(Path.Combine(root, "samples", "faces"), "*.jpg");
     foreach (var batch in Enumerable.Range(0, passes).Select(p => $"bench-{p}").Prepend("bench-warm-up"))
     {
-        for (var i = 0; i < count; i++)
-        {
-            await serving.Faces.GetBlobClient($"{batch}/{i:D4}.jpg").UploadAsync(sampleFiles[i % sampleFiles.Length], overwrite: true);
-        }
+        await UploadSamplesAsync(serving.Faces, batch, count);
     }
 
     await serving.Processor.ProcessAsync("bench-warm-up");
@@ -168,7 +165,6 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
 {
     var count = quick ? 64 : 200;
     var passes = quick ? 3 : 5;
-    var sampleFiles = Directory.GetFiles(Path.Combine(root, "samples", "faces"), "*.jpg");
     var timings = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
     foreach (var coalesce in new[] { false, true })
     {
@@ -180,13 +176,7 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
         });
         for (var p = -1; p < passes; p++)
         {
-            var blobsOfPass = new List<BlobClient>();
-            for (var i = 0; i < count; i++)
-            {
-                var blob = serving.Faces.GetBlobClient($"trigger-{coalesce}-{p}/{i:D4}.jpg");
-                await blob.UploadAsync(sampleFiles[i % sampleFiles.Length], overwrite: true);
-                blobsOfPass.Add(blob);
-            }
+            var blobsOfPass = await UploadSamplesAsync(serving.Faces, $"trigger-{coalesce}-{p}", count);
 
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(blobsOfPass, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (blob, ct) => await serving.Pipeline.ProcessAsync(blob, ct));
@@ -256,6 +246,20 @@ File.WriteAllText(outPath, JsonSerializer.Serialize(new
 Console.WriteLine($"Wrote {outPath}");
 Directory.Delete(work, recursive: true);
 return 0;
+
+// Uploads count sample faces (repeating the samples) as batch/0000.jpg, batch/0001.jpg, ...
+async Task<List<BlobClient>> UploadSamplesAsync(BlobContainerClient faces, string batch, int count)
+{
+    var uploaded = new List<BlobClient>(count);
+    for (var i = 0; i < count; i++)
+    {
+        var blob = faces.GetBlobClient($"{batch}/{i:D4}.jpg");
+        await blob.UploadAsync(sampleFiles[i % sampleFiles.Length], overwrite: true);
+        uploaded.Add(blob);
+    }
+
+    return uploaded;
+}
 
 static byte[] Jpeg(int width, int height)
 {

@@ -39,12 +39,7 @@ public sealed class BatchProcessorTests(Azurite azurite) : IDisposable
         Assert.Equal(39, reported.Last());
         Assert.True(reported.SequenceEqual(reported.Order()), "progress only goes forward");
 
-        var rows = new List<EmotionRow>();
-        await foreach (var row in storage.Results.AllAsync("mixed"))
-        {
-            rows.Add(row);
-        }
-
+        var rows = await storage.AllRowsAsync("mixed");
         Assert.Equal(39, rows.Select(r => r.RowKey).Distinct().Count());
         Assert.Equal(ImageErrorCodes.NotAnImage, rows.Single(r => r.BlobName == "mixed/broken.jpg").ErrorCode);
         Assert.Equal(ImageErrorCodes.TooLarge, rows.Single(r => r.BlobName == "mixed/large.jpg").ErrorCode);
@@ -66,13 +61,7 @@ public sealed class BatchProcessorTests(Azurite azurite) : IDisposable
 
         Assert.Equal(ClassificationStatus.Classified, rows[0]!.Status);
         Assert.Null(rows[1]);
-        var stored = new List<EmotionRow>();
-        await foreach (var row in storage.Results.AllAsync("gone"))
-        {
-            stored.Add(row);
-        }
-
-        Assert.Equal("gone/kept.png", Assert.Single(stored).BlobName);
+        Assert.Equal("gone/kept.png", Assert.Single(await storage.AllRowsAsync("gone")).BlobName);
     }
 
     [Fact]

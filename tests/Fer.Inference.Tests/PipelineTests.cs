@@ -25,7 +25,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         var row = await storage.Pipeline.ProcessAsync(blob);
         await storage.Pipeline.ProcessAsync(blob);
 
-        var rows = await AllRows(storage, "batch-1");
+        var rows = await storage.AllRowsAsync("batch-1");
         var stored = Assert.Single(rows);
         Assert.Equal(ClassificationStatus.Classified, stored.Status);
         Assert.Equal("batch-1/people/face 1.jpg", stored.BlobName);
@@ -79,7 +79,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
             Assert.Equal(cases[i].Name, rows[i]!.BlobName);
         }
 
-        Assert.Equal(cases.Length, (await AllRows(storage, "bad")).Count);
+        Assert.Equal(cases.Length, (await storage.AllRowsAsync("bad")).Count);
         var rotated = rows[Array.FindIndex(cases, c => c.Name == "bad/rotated.jpg")]!;
         Assert.Equal((20, 40), (rotated.Width, rotated.Height));
     }
@@ -99,7 +99,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         await storage.Pipeline.ProcessBatchAsync(blobs);
         await storage.Pipeline.ProcessBatchAsync(blobs.Take(50).ToList());
 
-        var rows = await AllRows(storage, "many");
+        var rows = await storage.AllRowsAsync("many");
         Assert.Equal(200, rows.Count);
         Assert.Equal(200, rows.Select(r => r.RowKey).Distinct().Count());
         Assert.All(rows, r => Assert.Equal(ClassificationStatus.Classified, r.Status));
@@ -118,7 +118,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
 
         await storage.Models.PublishAsync(models.Sub("b"), promote: true);
         Assert.Equal(second.Version, (await storage.Pipeline.ProcessAsync(blob))!.ModelVersion);
-        Assert.Single(await AllRows(storage, "swap"));
+        Assert.Single(await storage.AllRowsAsync("swap"));
 
         // A third version whose ONNX file is damaged after publishing: refused, the second keeps serving.
         var third = TestModels.Export(models.Sub("c"), seed: 6);
@@ -141,7 +141,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => storage.Pipeline.ProcessAsync(blob));
 
         Assert.Contains("fer model publish", error.Message, StringComparison.Ordinal);
-        var row = Assert.Single(await AllRows(storage, "none"));
+        var row = Assert.Single(await storage.AllRowsAsync("none"));
         Assert.Equal(ClassificationStatus.Failed, row.Status);
         Assert.Equal("model-unavailable", row.ErrorCode);
         Assert.Null(row.Emotion);
@@ -178,17 +178,6 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         Assert.Equal(2, rejected.Rows.Count);
         Assert.Empty(hostile.Rows);
         Assert.All((await storage.Results.QueryAsync("q", emotion, null, 100, null)).Rows, r => Assert.Equal(emotion, r.Emotion));
-    }
-
-    private static async Task<List<EmotionRow>> AllRows(StorageFixture storage, string batch)
-    {
-        var rows = new List<EmotionRow>();
-        await foreach (var row in storage.Results.AllAsync(batch))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
     }
 }
 

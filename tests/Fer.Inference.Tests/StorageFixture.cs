@@ -44,5 +44,17 @@ internal sealed class StorageFixture : IDisposable
         return blob;
     }
 
+    /// <summary>Every row of <paramref name="batch"/> in the results table.</summary>
+    public async Task<List<EmotionRow>> AllRowsAsync(string batch)
+    {
+        var rows = new List<EmotionRow>();
+        await foreach (var row in Results.AllAsync(batch))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     public void Dispose() => Components.Dispose();
 }

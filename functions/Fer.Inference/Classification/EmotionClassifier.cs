@@ -9,10 +9,10 @@ namespace Fer.Inference.Classification;
 /// </summary>
 public sealed class EmotionClassifier : IDisposable
 {
-    private readonly ModelVersionFolder folder;
     /// <summary>The most concurrent single-image requests joined into one ONNX Runtime call.</summary>
     private const int MaxCoalescedBatch = 8;
 
+    private readonly ModelVersionFolder folder;
     private readonly ImagePreprocessor preprocessor;
     private readonly RequestCoalescer coalescer;
 

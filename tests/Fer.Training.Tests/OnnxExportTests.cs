@@ -61,6 +61,49 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void A_mirror_averaged_export_reproduces_torchsharp_and_says_so_in_its_manifest()
+    {
+        using var temp = new TempDirectory();
+        using var model = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 71);
+        ModelTesting.RandomizeBatchNorm(model, seed: 72);
+        var manifest = ModelVersionWriter.Write(model, temp.Path, new ModelInput { Size = 64 }, training: null, DateTimeOffset.UnixEpoch, mirrorAverage: true);
+        using var mirrored = new MirrorAveragedClassifier(model);
+
+        var parity = ParityChecker.Check(mirrored, temp.File(manifest.Onnx.File), 64, [1, 3], seed: 73);
+
+        Assert.True(parity.MaxAbsDiff <= 1e-4, $"max_abs_diff {parity.MaxAbsDiff}");
+        Assert.True(parity.Passed);
+        var reloaded = ModelManifest.Load(temp.File(ModelManifest.FileName));
+        Assert.Equal(new ModelArchitecture("resnet18", "light", "horizontal-flip-average"), reloaded.Architecture);
+        using var session = new OnnxLogitsSession(temp.File(manifest.Onnx.File));
+        Assert.Equal("horizontal-flip-average", session.Metadata["test_time_augmentation"]);
+    }
+
+    [Fact]
+    public void A_mirror_averaged_model_averages_the_face_and_its_mirror_image_and_cannot_tell_them_apart()
+    {
+        using var temp = new TempDirectory();
+        using var model = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 81);
+        ModelTesting.RandomizeBatchNorm(model, seed: 82);
+        var manifest = ModelVersionWriter.Write(model, temp.Path, new ModelInput { Size = 48 }, training: null, DateTimeOffset.UnixEpoch, mirrorAverage: true);
+        using var input = ModelTesting.Input(batch: 2, size: 48, seed: 83);
+        using var mirror = input.flip(3);
+
+        var plain = ModelTesting.Run(model, input);
+        var plainOfMirror = ModelTesting.Run(model, mirror);
+        using var session = new OnnxLogitsSession(temp.File(manifest.Onnx.File));
+        var averaged = session.Run(input.contiguous().data<float>().ToArray(), 2);
+        var averagedOfMirror = session.Run(mirror.contiguous().data<float>().ToArray(), 2);
+
+        Assert.True(plain.Zip(plainOfMirror).Max(p => Math.Abs(p.First - p.Second)) > 1e-3, "a random model should see a face and its mirror image differently");
+        for (var i = 0; i < plain.Length; i++)
+        {
+            Assert.Equal((plain[i] + plainOfMirror[i]) / 2, averaged[i], 1e-4);
+            Assert.Equal(averaged[i], averagedOfMirror[i], 1e-4);
+        }
+    }
+
+    [Fact]
     public void The_same_weights_export_to_the_same_bytes()
     {
         using var temp = new TempDirectory();

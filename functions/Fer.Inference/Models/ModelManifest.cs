@@ -107,7 +107,11 @@ public sealed record ModelManifest
     }
 }
 
-public sealed record ModelArchitecture(string Backbone, string Cbam);
+/// <param name="TestTimeAugmentation">
+/// Set when the ONNX graph itself augments its input, e.g. "horizontal-flip-average": the logits of
+/// the face and its mirror image, averaged (twice the compute of one pass). Serving needs to do nothing.
+/// </param>
+public sealed record ModelArchitecture(string Backbone, string Cbam, string? TestTimeAugmentation = null);
 
 /// <summary>The preprocessing the model was trained with.</summary>
 public sealed record ModelInput

@@ -4,6 +4,8 @@ using Fer.Inference.Models;
 using Fer.Training.Export;
 using Fer.Training.Model;
 using Fer.Training.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Fer.Training.Cli;
 
@@ -35,11 +37,15 @@ internal static class ExportCommand
         });
         var color = new Option<string>("--color") { Description = "Preprocessing colour recorded in the manifest: rgb | gray", DefaultValueFactory = _ => "rgb" };
         color.AcceptOnlyFromAmong("rgb", "gray");
+        var mirrorAverage = new Option<bool>("--mirror-average")
+        {
+            Description = "Export a graph that averages the logits of each face and of its mirror image (test-time augmentation; twice the inference cost).",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "The model version folder to write.", Required = true };
 
         var command = new Command("export", "Export the model to ONNX with a manifest, and prove parity with TorchSharp.")
         {
-            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, output,
+            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, mirrorAverage, output,
         };
         command.SetAction(parse => Run(new ExportSettings(
             Seed: parse.GetValue(seed),
@@ -52,11 +58,12 @@ internal static class ExportCommand
             },
             ImageSize: parse.GetValue(imageSize),
             Color: parse.GetValue(color)!,
+            MirrorAverage: parse.GetValue(mirrorAverage),
             Output: parse.GetValue(output)!)));
         return command;
     }
 
-    private sealed record ExportSettings(long Seed, FileInfo? Weights, WeightFormat WeightsFormat, FerModelOptions Options, int ImageSize, string Color, DirectoryInfo Output);
+    private sealed record ExportSettings(long Seed, FileInfo? Weights, WeightFormat WeightsFormat, FerModelOptions Options, int ImageSize, string Color, bool MirrorAverage, DirectoryInfo Output);
 
     private static int Run(ExportSettings settings)
     {
@@ -75,10 +82,12 @@ internal static class ExportCommand
             settings.Output.FullName,
             new ModelInput { Size = settings.ImageSize, Color = settings.Color },
             new TrainingInfo { Dataset = dataset, Command = CommandLine.Current },
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            settings.MirrorAverage);
         Console.WriteLine($"Wrote {manifest.Onnx.File} ({manifest.Onnx.Bytes / 1e6:F1} MB) and {ModelManifest.FileName}, version {manifest.Version}, in {clock.Elapsed.TotalSeconds:F1} s.");
 
-        var parity = ParityChecker.Check(model, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.ImageSize, [1, 4], settings.Seed);
+        using var mirrored = settings.MirrorAverage ? new MirrorAveragedClassifier(model) : null;
+        var parity = ParityChecker.Check(mirrored ?? (nn.Module<Tensor, Tensor>)model, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.ImageSize, [1, 4], settings.Seed);
         parity.Write(settings.Output.FullName);
         Console.WriteLine($"Parity TorchSharp vs ONNX Runtime: max_abs_diff {parity.MaxAbsDiff:E2} (tolerance {parity.Tolerance:E0}), argmax_agreement {parity.ArgmaxAgreement:F2}.");
         if (!parity.Passed)

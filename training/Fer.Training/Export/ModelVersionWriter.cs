@@ -4,6 +4,8 @@ using Fer.Inference;
 using Fer.Inference.Models;
 using Fer.Training.Model;
 using Fer.Training.Onnx;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Fer.Training.Export;
 
@@ -13,8 +15,11 @@ public static class ModelVersionWriter
     public const string ModelName = "fer-resnet50-cbam";
     public const string OnnxFileName = "model.onnx";
 
-    /// <summary>Exports <paramref name="model"/> in eval mode to <paramref name="directory"/>; returns the manifest written.</summary>
-    public static ModelManifest Write(FerResNet model, string directory, ModelInput input, TrainingInfo? training, DateTimeOffset createdAt)
+    /// <summary>
+    /// Exports <paramref name="model"/> in eval mode to <paramref name="directory"/>; returns the manifest written.
+    /// With <paramref name="mirrorAverage"/> the graph averages the logits of each face and its mirror image.
+    /// </summary>
+    public static ModelManifest Write(FerResNet model, string directory, ModelInput input, TrainingInfo? training, DateTimeOffset createdAt, bool mirrorAverage = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
@@ -22,12 +27,16 @@ public static class ModelVersionWriter
         model.eval();
 
         var version = $"{createdAt.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}-{WeightsFingerprint.Compute(model)[..7]}";
-        var architecture = new ModelArchitecture(model.Options.Depth.ToArchitectureName(), model.Options.Cbam.ToOptionName());
+        var architecture = new ModelArchitecture(
+            model.Options.Depth.ToArchitectureName(),
+            model.Options.Cbam.ToOptionName(),
+            mirrorAverage ? MirrorAveragedClassifier.ManifestName : null);
         var labels = EmotionLabels.Canonical;
         var onnxPath = Path.Combine(directory, OnnxFileName);
         using (var stream = File.Create(onnxPath))
         {
-            OnnxExporter.Export(model, input.Size, model.Options.NumClasses, Metadata(version, architecture, labels, input), stream);
+            using var mirrored = mirrorAverage ? new MirrorAveragedClassifier(model) : null;
+            OnnxExporter.Export(mirrored ?? (nn.Module<Tensor, Tensor>)model, input.Size, model.Options.NumClasses, Metadata(version, architecture, labels, input), stream);
         }
 
         var manifest = new ModelManifest
@@ -52,14 +61,23 @@ public static class ModelVersionWriter
     }
 
     /// <summary>The ONNX metadata_props: labels and version travel inside the model file too.</summary>
-    private static List<KeyValuePair<string, string>> Metadata(string version, ModelArchitecture architecture, IReadOnlyList<string> labels, ModelInput input) =>
-    [
-        new("name", ModelName),
-        new("version", version),
-        new("labels", JsonSerializer.Serialize(labels)),
-        new("backbone", architecture.Backbone),
-        new("cbam", architecture.Cbam),
-        new("input_size", input.Size.ToString(CultureInfo.InvariantCulture)),
-        new("color", input.Color),
-    ];
+    private static List<KeyValuePair<string, string>> Metadata(string version, ModelArchitecture architecture, IReadOnlyList<string> labels, ModelInput input)
+    {
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new("name", ModelName),
+            new("version", version),
+            new("labels", JsonSerializer.Serialize(labels)),
+            new("backbone", architecture.Backbone),
+            new("cbam", architecture.Cbam),
+            new("input_size", input.Size.ToString(CultureInfo.InvariantCulture)),
+            new("color", input.Color),
+        };
+        if (architecture.TestTimeAugmentation is { } augmentation)
+        {
+            metadata.Add(new("test_time_augmentation", augmentation));
+        }
+
+        return metadata;
+    }
 }

@@ -3,13 +3,14 @@ using System.Runtime.InteropServices;
 namespace Fer.Training.Onnx;
 
 /// <summary>
-/// An ONNX graph under construction: nodes in topological order, float32 initializers, one input
+/// An ONNX graph under construction: nodes in topological order, float32 and int64 initializers, one input
 /// and one output. Writes the ModelProto bytes.
 /// </summary>
 public sealed class OnnxGraph
 {
-    // TensorProto.DataType.FLOAT
+    // TensorProto.DataType.FLOAT and INT64
     private const int ElementTypeFloat = 1;
+    private const int ElementTypeInt64 = 7;
 
     private readonly List<ProtoWriter> nodes = [];
     private readonly List<ProtoWriter> initializers = [];
@@ -41,7 +42,14 @@ public sealed class OnnxGraph
     public bool HasInitializer(string name) => initializerNames.Contains(name);
 
     /// <summary>Adds a float32 initializer with the given name and shape; returns its name.</summary>
-    public string Initializer(string name, IReadOnlyList<long> shape, ReadOnlySpan<float> values)
+    public string Initializer(string name, IReadOnlyList<long> shape, ReadOnlySpan<float> values) =>
+        AddInitializer(name, shape, ElementTypeFloat, MemoryMarshal.AsBytes(values));
+
+    /// <summary>Adds a one-dimensional int64 initializer (shapes, axes, slice bounds); returns its name.</summary>
+    public string Int64Initializer(string name, ReadOnlySpan<long> values) =>
+        AddInitializer(name, [values.Length], ElementTypeInt64, MemoryMarshal.AsBytes(values));
+
+    private string AddInitializer(string name, IReadOnlyList<long> shape, int elementType, ReadOnlySpan<byte> littleEndianData)
     {
         if (!initializerNames.Add(name))
         {
@@ -50,9 +58,9 @@ public sealed class OnnxGraph
 
         var tensor = new ProtoWriter()
             .PackedInt64(1, shape)
-            .Varint(2, ElementTypeFloat)
+            .Varint(2, elementType)
             .String(8, name)
-            .Bytes(9, MemoryMarshal.AsBytes(values));
+            .Bytes(9, littleEndianData);
         initializers.Add(tensor);
         return name;
     }

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Fer.Training.Cli;
 
 /// <summary>
-/// <c>fer-train export</c>: builds the model (random or from a weights file), writes a model version
+/// <c>fer-train export</c>: builds the model (random, from a weights file or from a training run), writes a model version
 /// folder (model.onnx, manifest.json) and parity.json, and fails when ONNX Runtime disagrees with TorchSharp.
 /// </summary>
 internal static class ExportCommand
@@ -41,53 +41,91 @@ internal static class ExportCommand
         {
             Description = "Export a graph that averages the logits of each face and of its mirror image (test-time augmentation; twice the inference cost).",
         };
+        var fromRun = new Option<DirectoryInfo?>("--from-run")
+        {
+            Description = "Export a training run's best checkpoint with the run's architecture, preprocessing and provenance (instead of --weights and the architecture options).",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "The model version folder to write.", Required = true };
 
         var command = new Command("export", "Export the model to ONNX with a manifest, and prove parity with TorchSharp.")
         {
-            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, mirrorAverage, output,
+            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, mirrorAverage, fromRun, output,
         };
-        command.SetAction(parse => Run(new ExportSettings(
-            Seed: parse.GetValue(seed),
-            Weights: parse.GetValue(weights),
-            WeightsFormat: Enum.Parse<WeightFormat>(parse.GetValue(weightsFormat)!, ignoreCase: true),
-            Options: new FerModelOptions
+        Option[] takenFromTheRun = [init, weights, weightsFormat, backbone, cbam, imageSize, color];
+        command.Validators.Add(result =>
+        {
+            var given = takenFromTheRun.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (result.GetResult(fromRun) is not null && given.Count > 0)
             {
-                Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
-                Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
-            },
-            ImageSize: parse.GetValue(imageSize),
-            Color: parse.GetValue(color)!,
-            MirrorAverage: parse.GetValue(mirrorAverage),
-            Output: parse.GetValue(output)!)));
+                result.AddError($"--from-run takes the weights, architecture and preprocessing from the run; leave out {string.Join(", ", given)}.");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            var mirror = parse.GetValue(mirrorAverage);
+            if (parse.GetValue(fromRun) is { } runDirectory)
+            {
+                return Run(FromRun(runDirectory, parse.GetValue(seed), mirror, parse.GetValue(output)!));
+            }
+
+            var weightsFile = parse.GetValue(weights);
+            var format = Enum.Parse<WeightFormat>(parse.GetValue(weightsFormat)!, ignoreCase: true);
+            return Run(new ExportSettings(
+                Seed: parse.GetValue(seed),
+                Weights: weightsFile?.FullName,
+                WeightsFormat: format,
+                Options: new FerModelOptions
+                {
+                    Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
+                    Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
+                },
+                Input: new ModelInput { Size = parse.GetValue(imageSize), Color = parse.GetValue(color)! },
+                Training: new TrainingInfo
+                {
+                    Dataset = weightsFile is null ? "none (random initialisation)" : $"weights {weightsFile.Name} ({format.ToString().ToLowerInvariant()})",
+                    Command = CommandLine.Current,
+                },
+                MirrorAverage: mirror,
+                Output: parse.GetValue(output)!));
+        });
         return command;
     }
 
-    private sealed record ExportSettings(long Seed, FileInfo? Weights, WeightFormat WeightsFormat, FerModelOptions Options, int ImageSize, string Color, bool MirrorAverage, DirectoryInfo Output);
+    private sealed record ExportSettings(long Seed, string? Weights, WeightFormat WeightsFormat, FerModelOptions Options, ModelInput Input, TrainingInfo Training, bool MirrorAverage, DirectoryInfo Output);
+
+    /// <summary>
+    /// The run's best checkpoint as the run would export it. The run's test metrics describe its own
+    /// graph, so a mirror-averaged export leaves them out: measure it with <c>fer-train evaluate</c>.
+    /// </summary>
+    private static ExportSettings FromRun(DirectoryInfo runDirectory, long seed, bool mirrorAverage, DirectoryInfo output)
+    {
+        var run = TrainedRun.Open(runDirectory.FullName);
+        Console.WriteLine($"Run {run.Directory}: {run.Options.Model.Depth.ToArchitectureName()}, CBAM {run.Options.Model.Cbam.ToOptionName()}, {run.Input.Size} px {run.Input.Color}, weights {Path.GetFileName(run.BestWeights)}.");
+        return new ExportSettings(
+            seed,
+            run.BestWeights,
+            WeightFormat.Fer,
+            run.Options.Model,
+            run.Input,
+            mirrorAverage ? run.Training with { Metrics = null } : run.Training,
+            mirrorAverage,
+            output);
+    }
 
     private static int Run(ExportSettings settings)
     {
         var clock = Stopwatch.StartNew();
         using var model = FerModelFactory.Create(settings.Options, settings.Seed);
-        var dataset = "none (random initialisation)";
         if (settings.Weights is not null)
         {
-            var report = WeightLoader.Load(model, settings.Weights.FullName, settings.WeightsFormat);
-            Console.Write(report);
-            dataset = $"weights {settings.Weights.Name} ({settings.WeightsFormat.ToString().ToLowerInvariant()})";
+            Console.Write(WeightLoader.Load(model, settings.Weights, settings.WeightsFormat));
         }
 
-        var manifest = ModelVersionWriter.Write(
-            model,
-            settings.Output.FullName,
-            new ModelInput { Size = settings.ImageSize, Color = settings.Color },
-            new TrainingInfo { Dataset = dataset, Command = CommandLine.Current },
-            DateTimeOffset.UtcNow,
-            settings.MirrorAverage);
+        var manifest = ModelVersionWriter.Write(model, settings.Output.FullName, settings.Input, settings.Training, DateTimeOffset.UtcNow, settings.MirrorAverage);
         Console.WriteLine($"Wrote {manifest.Onnx.File} ({manifest.Onnx.Bytes / 1e6:F1} MB) and {ModelManifest.FileName}, version {manifest.Version}, in {clock.Elapsed.TotalSeconds:F1} s.");
 
         using var mirrored = settings.MirrorAverage ? new MirrorAveragedClassifier(model) : null;
-        var parity = ParityChecker.Check(mirrored ?? (nn.Module<Tensor, Tensor>)model, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.ImageSize, [1, 4], settings.Seed);
+        var parity = ParityChecker.Check(mirrored ?? (nn.Module<Tensor, Tensor>)model, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.Input.Size, [1, 4], settings.Seed);
         parity.Write(settings.Output.FullName);
         Console.WriteLine($"Parity TorchSharp vs ONNX Runtime: max_abs_diff {parity.MaxAbsDiff:E2} (tolerance {parity.Tolerance:E0}), argmax_agreement {parity.ArgmaxAgreement:F2}.");
         if (!parity.Passed)

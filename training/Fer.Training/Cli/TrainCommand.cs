@@ -40,7 +40,10 @@ internal static class TrainCommand
         var stage2Lr = new Option<double>("--stage2-lr") { Description = "Seed: 1e-5.", DefaultValueFactory = _ => 1e-5 };
         var schedule = new Option<string>("--schedule") { Description = "constant (seed) | cosine (per step, to zero at the stage's end)", DefaultValueFactory = _ => "constant" };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Adam weight decay (seed: 0).", DefaultValueFactory = _ => 0 };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam (seed) | adamw | sgd", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong("adam", "adamw", "sgd");
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (seed: 0); L2 in the gradient for adam and sgd, decoupled for adamw.", DefaultValueFactory = _ => 0 };
         var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Seed: 0.", DefaultValueFactory = _ => 0 };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in stage 2 (seed: 10).", DefaultValueFactory = _ => 10 };
         var monitor = new Option<string>("--monitor") { Description = "val-accuracy (seed's code) | val-loss", DefaultValueFactory = _ => "val-accuracy" };
@@ -64,7 +67,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train with the seed's two-stage recipe (every hyperparameter a flag), write the report and export the model.")
         {
             data, layout, trainSplit, valFrom, testFrom, limitTrain, backbone, cbam, dropout, imageSize, color, batchSize,
-            stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, weightDecay, labelSmoothing, patience, monitor,
+            stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
             seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
         };
         command.SetAction(parse =>
@@ -111,6 +114,8 @@ internal static class TrainCommand
                 Stage2Epochs = parse.GetValue(stage2Epochs),
                 Stage2LearningRate = parse.GetValue(stage2Lr),
                 Schedule = parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant,
+                Optimizer = Enum.Parse<OptimizerKind>(parse.GetValue(optimizer)!, ignoreCase: true),
+                Momentum = OptionParsing.Fraction(parse.GetValue(momentum), "--momentum", max: 0.999),
                 WeightDecay = parse.GetValue(weightDecay),
                 LabelSmoothing = parse.GetValue(labelSmoothing),
                 Patience = parse.GetValue(patience),

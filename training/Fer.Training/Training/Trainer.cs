@@ -87,7 +87,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         }
 
         var trainable = SetTrainable(model, stage);
-        using var optimizer = optim.Adam(trainable, lr: learningRate, weight_decay: options.WeightDecay);
+        using var optimizer = OptimizerFactory.Create(options, trainable, learningRate);
         var optimizerPath = Path.Combine(runDirectory, LastOptimizer);
         if (state.EpochsDoneInStage > 0 && File.Exists(optimizerPath))
         {
@@ -95,7 +95,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         }
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        log.WriteLine($"Stage {stage}: {epochs} epoch(s), Adam lr {learningRate:G3} ({options.Schedule.ToString().ToLowerInvariant()}), {trainable.Count} trainable tensors, {train.Count} train / {validation.Count} validation images.");
+        log.WriteLine($"Stage {stage}: {epochs} epoch(s), {options.Optimizer.OptionName()} lr {learningRate:G3} ({options.Schedule.ToString().ToLowerInvariant()}), {trainable.Count} trainable tensors, {train.Count} train / {validation.Count} validation images.");
         for (var epoch = state.EpochsDoneInStage + 1; epoch <= epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();

@@ -21,6 +21,19 @@ public enum LearningRateSchedule
     Cosine,
 }
 
+/// <summary>The optimiser of both stages.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam with L2 weight decay added to the gradient, as the seed.</summary>
+    Adam,
+
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter).</summary>
+    AdamW,
+
+    /// <summary>Stochastic gradient descent with momentum, the usual choice for training ResNets from scratch.</summary>
+    Sgd,
+}
+
 /// <summary>Every setting of a training run; the defaults are the seed's recipe.</summary>
 public sealed record TrainingOptions
 {
@@ -51,6 +64,11 @@ public sealed record TrainingOptions
     public double Stage2LearningRate { get; init; } = 1e-5;
 
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Momentum of <see cref="OptimizerKind.Sgd"/>; Adam and AdamW ignore it.</summary>
+    public double Momentum { get; init; } = 0.9;
 
     public double WeightDecay { get; init; }
 

@@ -40,7 +40,7 @@ public sealed class OptimizerTests
         var validation = ImageCache.Build(plan.Validation, first.Preprocessor);
         first.Train(train, validation).Model.Dispose();
 
-        // Cut short after the first of five epochs: the rest must pick up the saved optimiser state.
+        // Cut short after the first of five epochs: the rest starts by loading this optimiser's saved state.
         var state = RunState.Load(run)!;
         (state with { Finished = false, Stage = 2, EpochsDoneInStage = 1 }).Save(run);
         var resumed = new Trainer(Options(temp.Path, optimizer, learningRate, stage2Epochs: 5), run, TextWriter.Null);
@@ -72,6 +72,10 @@ public sealed class OptimizerTests
         document["options"]!.AsObject().Remove("optimizer");
         File.WriteAllText(config, document.ToJsonString());
         Assert.Equal(OptimizerKind.Adam, RunFiles.ReadOptions(temp.Path).Optimizer);
+
+        RunFiles.WriteConfig(temp.Path, options with { Optimizer = OptimizerKind.AdamW }, new Dictionary<string, object?>());
+        Assert.Contains("\"optimizer\": \"adamw\"", File.ReadAllText(config), StringComparison.Ordinal);
+        Assert.Equal(OptimizerKind.AdamW, RunFiles.ReadOptions(temp.Path).Optimizer);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Fer.Training.Data;
 using Fer.Training.Model;
 using Fer.Training.Weights;
@@ -28,6 +29,7 @@ public enum OptimizerKind
     Adam,
 
     /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter).</summary>
+    [JsonStringEnumMemberName("adamw")] // as on the command line, not the naming policy's "adam_w"
     AdamW,
 
     /// <summary>Stochastic gradient descent with momentum, the usual choice for training ResNets from scratch.</summary>

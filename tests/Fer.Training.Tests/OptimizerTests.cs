@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Fer.Training.Cli;
 using Fer.Training.Data;
-using Fer.Training.Model;
 using Fer.Training.Training;
 
 namespace Fer.Training.Tests;
@@ -10,20 +9,15 @@ namespace Fer.Training.Tests;
 /// <summary><c>--optimizer adam|adamw|sgd</c>: each one trains, resumes, and is remembered by the run.</summary>
 public sealed class OptimizerTests
 {
-    private static TrainingOptions Options(string root, OptimizerKind optimizer, double learningRate, int stage2Epochs) => new()
-    {
-        Data = new DataOptions { Root = root, ValidationFromTrain = 0.25 },
-        Model = new FerModelOptions { Depth = ResNetDepth.ResNet18, Cbam = CbamPlacement.Light },
-        ImageSize = 32,
-        Augmentation = AugmentationOptions.None,
-        BatchSize = 16,
-        Stage1Epochs = 0,
-        Stage2Epochs = stage2Epochs,
-        Stage2LearningRate = learningRate,
-        Optimizer = optimizer,
-        WeightDecay = 1e-4,
-        Seed = 5,
-    };
+    private static TrainingOptions Options(string root, OptimizerKind optimizer, double learningRate, int stage2Epochs) =>
+        TrainingTests.Options(root, stage2Epochs) with
+        {
+            Stage1Epochs = 0,
+            Stage2LearningRate = learningRate,
+            Optimizer = optimizer,
+            WeightDecay = 1e-4,
+            Seed = 5,
+        };
 
     [Theory]
     [InlineData(OptimizerKind.AdamW, 1e-3)]

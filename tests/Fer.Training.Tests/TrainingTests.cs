@@ -7,7 +7,8 @@ namespace Fer.Training.Tests;
 
 public sealed class TrainingTests
 {
-    private static TrainingOptions Options(string root, int stage2Epochs) => new()
+    /// <summary>A quick run on a miniature data set: ResNet-18 at 32 px, no augmentation.</summary>
+    internal static TrainingOptions Options(string root, int stage2Epochs) => new()
     {
         Data = new DataOptions { Root = root, ValidationFromTrain = 0.25 },
         Model = new FerModelOptions { Depth = ResNetDepth.ResNet18, Cbam = CbamPlacement.Light },

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Fer.Inference.Models;
 using Fer.Training.Cli;
 using Fer.Training.Data;
@@ -74,6 +75,44 @@ public sealed class ExportFromRunTests
     }
 
     [Fact]
+    public void Two_runs_export_as_one_ensemble_without_either_runs_metrics()
+    {
+        using var temp = new TempDirectory();
+        var (first, second) = (temp.File("first"), temp.File("second"));
+        WriteRun(first, seed: 77);
+        WriteRun(second, seed: 79);
+
+        var exitCode = ExportCommand.Create().Parse(["--from-run", first, "--from-run", second, "--mirror-average", "--out", temp.File("ensemble")]).Invoke();
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        var manifest = ModelManifest.Load(temp.File(Path.Combine("ensemble", ModelManifest.FileName)));
+        Assert.Equal(new ModelArchitecture("resnet18", "light", MirrorAveragedClassifier.ManifestName, 2), manifest.Architecture);
+        Assert.Equal((40, "gray"), (manifest.Input.Size, manifest.Input.Color));
+        Assert.Null(manifest.Training!.Metrics);
+        Assert.Equal("folders data in 'faces' (fingerprint 0123456789ab)", manifest.Training.Dataset);
+        Assert.EndsWith(" && " + TrainCommandLine + " && " + TrainCommandLine, manifest.Training.Command, StringComparison.Ordinal);
+        var parity = System.Text.Json.JsonDocument.Parse(File.ReadAllText(temp.File(Path.Combine("ensemble", ParityReport.FileName))));
+        Assert.Equal(1.0, parity.RootElement.GetProperty("argmax_agreement").GetDouble());
+    }
+
+    [Fact]
+    public void Runs_trained_on_different_preprocessing_do_not_make_an_ensemble_and_nothing_is_written()
+    {
+        using var temp = new TempDirectory();
+        var (gray, rgb) = (temp.File("gray"), temp.File("rgb"));
+        WriteRun(gray, seed: 77);
+        WriteRun(rgb, seed: 79, RunOptions with { Color = "rgb" });
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            ExportCommand.Create().Parse(["--from-run", gray, "--from-run", rgb, "--out", temp.File("ensemble")]).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+        Assert.Contains("40 px gray", error.Message, StringComparison.Ordinal);
+        Assert.Contains("40 px rgb", error.Message, StringComparison.Ordinal);
+        Assert.Contains("trained on different preprocessing", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.File("ensemble")));
+    }
+
+    [Fact]
     public void Architecture_options_beside_from_run_are_refused_by_name()
     {
         var parse = ExportCommand.Create().Parse(["--from-run", "run", "--backbone", "resnet50", "--image-size", "96", "--out", "model"]);
@@ -97,17 +136,17 @@ public sealed class ExportFromRunTests
     }
 
     /// <summary>A run directory as <c>fer-train train</c> leaves it after an epoch; returns the weights' fingerprint.</summary>
-    private static string WriteRun(string run)
+    private static string WriteRun(string run, long seed = 77, TrainingOptions? options = null)
     {
         Directory.CreateDirectory(run);
-        RunFiles.WriteConfig(run, RunOptions, new Dictionary<string, object?>
+        RunFiles.WriteConfig(run, options ?? RunOptions, new Dictionary<string, object?>
         {
             ["command"] = TrainCommandLine,
             ["data_fingerprint"] = Fingerprint,
             ["data"] = "folders data in 'faces'",
         });
-        using var model = FerModelFactory.Create(RunOptions.Model, seed: 77);
-        ModelTesting.RandomizeBatchNorm(model, seed: 78);
+        using var model = FerModelFactory.Create(RunOptions.Model, seed);
+        ModelTesting.RandomizeBatchNorm(model, seed + 1);
         StateDictFile.Write(Path.Combine(run, Trainer.BestWeights), model.state_dict());
         return WeightsFingerprint.Compute(model);
     }

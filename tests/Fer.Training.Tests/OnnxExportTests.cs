@@ -104,6 +104,59 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void An_ensemble_returns_the_mean_of_its_networks_logits_and_says_so_in_its_manifest()
+    {
+        using var temp = new TempDirectory();
+        using var first = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 91);
+        using var second = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 92);
+        ModelTesting.RandomizeBatchNorm(first, seed: 93);
+        ModelTesting.RandomizeBatchNorm(second, seed: 94);
+        var manifest = ModelVersionWriter.Write([first, second], temp.Path, new ModelInput { Size = 48 }, training: null, DateTimeOffset.UnixEpoch);
+        using var input = ModelTesting.Input(batch: 3, size: 48, seed: 95);
+
+        var firstLogits = ModelTesting.Run(first, input);
+        var secondLogits = ModelTesting.Run(second, input);
+        using var session = new OnnxLogitsSession(temp.File(manifest.Onnx.File));
+        var ensembled = session.Run(input.contiguous().data<float>().ToArray(), 3);
+
+        Assert.True(firstLogits.Zip(secondLogits).Max(p => Math.Abs(p.First - p.Second)) > 1e-3, "two random networks should disagree");
+        for (var i = 0; i < firstLogits.Length; i++)
+        {
+            Assert.Equal((firstLogits[i] + secondLogits[i]) / 2, ensembled[i], 1e-4);
+        }
+
+        Assert.Equal(new ModelArchitecture("resnet18", "light", Ensemble: 2), ModelManifest.Load(temp.File(ModelManifest.FileName)).Architecture);
+        Assert.Equal("2", session.Metadata["ensemble"]);
+        Assert.NotEqual(WeightsFingerprint.Compute([first, second])[..7], WeightsFingerprint.Compute([second, first])[..7]);
+    }
+
+    [Fact]
+    public void A_mirror_averaged_ensemble_reproduces_torchsharp()
+    {
+        using var temp = new TempDirectory();
+        using var first = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.Light, seed: 101);
+        using var second = ModelTesting.Create(ResNetDepth.ResNet34, CbamPlacement.None, seed: 102);
+        ModelTesting.RandomizeBatchNorm(second, seed: 103);
+        var manifest = ModelVersionWriter.Write([first, second], temp.Path, new ModelInput { Size = 40 }, training: null, DateTimeOffset.UnixEpoch, mirrorAverage: true);
+
+        var parity = ParityChecker.Check(ModelVersionWriter.Classifier([first, second], mirrorAverage: true), temp.File(manifest.Onnx.File), 40, [1, 3], seed: 104);
+
+        Assert.True(parity.Passed, $"max_abs_diff {parity.MaxAbsDiff}, argmax agreement {parity.ArgmaxAgreement}");
+        Assert.Equal(new ModelArchitecture("resnet18+resnet34", "light+none", "horizontal-flip-average", 2), manifest.Architecture);
+    }
+
+    [Fact]
+    public void An_ensemble_of_networks_with_different_classes_is_refused()
+    {
+        using var seven = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.None, seed: 111);
+        using var three = FerModelFactory.Create(new FerModelOptions { Depth = ResNetDepth.ResNet18, Cbam = CbamPlacement.None, NumClasses = 3 }, seed: 112);
+
+        var error = Assert.Throws<ArgumentException>(() => new LogitAveragingEnsemble([seven, three]));
+
+        Assert.Contains("same classes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_same_weights_export_to_the_same_bytes()
     {
         using var temp = new TempDirectory();

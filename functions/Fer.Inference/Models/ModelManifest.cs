@@ -111,7 +111,11 @@ public sealed record ModelManifest
 /// Set when the ONNX graph itself augments its input, e.g. "horizontal-flip-average": the logits of
 /// the face and its mirror image, averaged (twice the compute of one pass). Serving needs to do nothing.
 /// </param>
-public sealed record ModelArchitecture(string Backbone, string Cbam, string? TestTimeAugmentation = null);
+/// <param name="Ensemble">
+/// Set when the ONNX graph holds several networks of that backbone and returns the mean of their logits:
+/// how many (one pass each). Serving needs to do nothing.
+/// </param>
+public sealed record ModelArchitecture(string Backbone, string Cbam, string? TestTimeAugmentation = null, int? Ensemble = null);
 
 /// <summary>The preprocessing the model was trained with.</summary>
 public sealed record ModelInput

@@ -41,9 +41,10 @@ internal static class ExportCommand
         {
             Description = "Export a graph that averages the logits of each face and of its mirror image (test-time augmentation; twice the inference cost).",
         };
-        var fromRun = new Option<DirectoryInfo?>("--from-run")
+        var fromRun = new Option<DirectoryInfo[]>("--from-run")
         {
-            Description = "Export a training run's best checkpoint with the run's architecture, preprocessing and provenance (instead of --weights and the architecture options).",
+            Description = "Export a training run's best checkpoint with the run's architecture, preprocessing and provenance (instead of --weights and the architecture options). "
+                + "Given more than once: one model that averages the runs' logits (an ensemble; the runs must share their preprocessing).",
         };
         var output = new Option<DirectoryInfo>("--out") { Description = "The model version folder to write.", Required = true };
 
@@ -55,7 +56,7 @@ internal static class ExportCommand
         command.Validators.Add(result =>
         {
             var given = takenFromTheRun.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-            if (result.GetResult(fromRun) is not null && given.Count > 0)
+            if (result.GetResult(fromRun) is { Implicit: false } && given.Count > 0)
             {
                 result.AddError($"--from-run takes the weights, architecture and preprocessing from the run; leave out {string.Join(", ", given)}.");
             }
@@ -63,22 +64,21 @@ internal static class ExportCommand
         command.SetAction(parse =>
         {
             var mirror = parse.GetValue(mirrorAverage);
-            if (parse.GetValue(fromRun) is { } runDirectory)
+            if (parse.GetValue(fromRun) is { Length: > 0 } runDirectories)
             {
-                return Run(FromRun(runDirectory, parse.GetValue(seed), mirror, parse.GetValue(output)!));
+                return Run(FromRuns(runDirectories, parse.GetValue(seed), mirror, parse.GetValue(output)!));
             }
 
             var weightsFile = parse.GetValue(weights);
             var format = Enum.Parse<WeightFormat>(parse.GetValue(weightsFormat)!, ignoreCase: true);
+            var options = new FerModelOptions
+            {
+                Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
+                Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
+            };
             return Run(new ExportSettings(
                 Seed: parse.GetValue(seed),
-                Weights: weightsFile?.FullName,
-                WeightsFormat: format,
-                Options: new FerModelOptions
-                {
-                    Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
-                    Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
-                },
+                Members: [new MemberSource(options, weightsFile?.FullName, format)],
                 Input: new ModelInput { Size = parse.GetValue(imageSize), Color = parse.GetValue(color)! },
                 Training: new TrainingInfo
                 {
@@ -91,41 +91,92 @@ internal static class ExportCommand
         return command;
     }
 
-    private sealed record ExportSettings(long Seed, string? Weights, WeightFormat WeightsFormat, FerModelOptions Options, ModelInput Input, TrainingInfo Training, bool MirrorAverage, DirectoryInfo Output);
+    /// <summary>One network to export: its architecture and where its weights come from (none: seeded random).</summary>
+    private sealed record MemberSource(FerModelOptions Options, string? Weights, WeightFormat WeightsFormat);
+
+    private sealed record ExportSettings(long Seed, IReadOnlyList<MemberSource> Members, ModelInput Input, TrainingInfo Training, bool MirrorAverage, DirectoryInfo Output);
 
     /// <summary>
-    /// The run's best checkpoint as the run would export it. The run's test metrics describe its own
-    /// graph, so a mirror-averaged export leaves them out: measure it with <c>fer-train evaluate</c>.
+    /// The runs' best checkpoints as the runs would export them. A run's test metrics describe its own
+    /// graph, so a mirror-averaged or ensembled export leaves them out: measure it with <c>fer-train evaluate</c>.
     /// </summary>
-    private static ExportSettings FromRun(DirectoryInfo runDirectory, long seed, bool mirrorAverage, DirectoryInfo output)
+    private static ExportSettings FromRuns(IReadOnlyList<DirectoryInfo> runDirectories, long seed, bool mirrorAverage, DirectoryInfo output)
     {
-        var run = TrainedRun.Open(runDirectory.FullName);
-        Console.WriteLine($"Run {run.Directory}: {run.Options.Model.Depth.ToArchitectureName()}, CBAM {run.Options.Model.Cbam.ToOptionName()}, {run.Input.Size} px {run.Input.Color}, weights {Path.GetFileName(run.BestWeights)}.");
+        var runs = runDirectories.Select(d => TrainedRun.Open(d.FullName)).ToList();
+        foreach (var run in runs)
+        {
+            Console.WriteLine($"Run {run.Directory}: {run.Options.Model.Depth.ToArchitectureName()}, CBAM {run.Options.Model.Cbam.ToOptionName()}, {run.Input.Size} px {run.Input.Color}, weights {Path.GetFileName(run.BestWeights)}.");
+        }
+
+        var input = SharedInput(runs);
+        var training = runs.Count == 1 ? runs[0].Training : EnsembleTraining(runs);
         return new ExportSettings(
             seed,
-            run.BestWeights,
-            WeightFormat.Fer,
-            run.Options.Model,
-            run.Input,
-            mirrorAverage ? run.Training with { Metrics = null } : run.Training,
+            [.. runs.Select(run => new MemberSource(run.Options.Model, run.BestWeights, WeightFormat.Fer))],
+            input,
+            mirrorAverage || runs.Count > 1 ? training with { Metrics = null } : training,
             mirrorAverage,
             output);
     }
 
+    /// <summary>An ensemble's networks see one input tensor, so their runs must have been trained on the same preprocessing.</summary>
+    private static ModelInput SharedInput(List<TrainedRun> runs)
+    {
+        var first = runs[0];
+        foreach (var run in runs.Skip(1))
+        {
+            if (run.Input.Size != first.Input.Size || run.Input.Color != first.Input.Color
+                || !run.Input.Mean.SequenceEqual(first.Input.Mean) || !run.Input.Std.SequenceEqual(first.Input.Std))
+            {
+                throw new ArgumentException(
+                    $"Runs '{first.Directory}' ({Describe(first.Input)}) and '{run.Directory}' ({Describe(run.Input)}) were trained on different preprocessing; "
+                    + "an ensemble's networks share one input, so export runs with the same image size, colour, mean and std.");
+            }
+        }
+
+        return first.Input;
+    }
+
+    private static string Describe(ModelInput input) =>
+        $"{input.Size} px {input.Color}, mean [{string.Join(", ", input.Mean)}], std [{string.Join(", ", input.Std)}]";
+
+    /// <summary>Provenance of an ensemble: the runs' data set(s), and each run's training command after the export's own.</summary>
+    private static TrainingInfo EnsembleTraining(List<TrainedRun> runs) => new()
+    {
+        Dataset = string.Join("; ", runs.Select(r => r.Training.Dataset).Distinct()),
+        Command = string.Join(" && ", runs.Select(r => r.Training.Command).Prepend(CommandLine.Current)),
+    };
+
     private static int Run(ExportSettings settings)
     {
         var clock = Stopwatch.StartNew();
-        using var model = FerModelFactory.Create(settings.Options, settings.Seed);
-        if (settings.Weights is not null)
+        var members = new List<FerResNet>();
+        try
         {
-            Console.Write(WeightLoader.Load(model, settings.Weights, settings.WeightsFormat));
-        }
+            foreach (var (source, index) in settings.Members.Select((source, index) => (source, index)))
+            {
+                members.Add(FerModelFactory.Create(source.Options, settings.Seed + index));
+                if (source.Weights is not null)
+                {
+                    Console.Write(WeightLoader.Load(members[^1], source.Weights, source.WeightsFormat));
+                }
+            }
 
-        var manifest = ModelVersionWriter.Write(model, settings.Output.FullName, settings.Input, settings.Training, DateTimeOffset.UtcNow, settings.MirrorAverage);
+            return WriteAndCheck(settings, members, clock);
+        }
+        finally
+        {
+            members.ForEach(member => member.Dispose());
+        }
+    }
+
+    private static int WriteAndCheck(ExportSettings settings, IReadOnlyList<FerResNet> members, Stopwatch clock)
+    {
+        var manifest = ModelVersionWriter.Write(members, settings.Output.FullName, settings.Input, settings.Training, DateTimeOffset.UtcNow, settings.MirrorAverage);
         Console.WriteLine($"Wrote {manifest.Onnx.File} ({manifest.Onnx.Bytes / 1e6:F1} MB) and {ModelManifest.FileName}, version {manifest.Version}, in {clock.Elapsed.TotalSeconds:F1} s.");
 
-        using var mirrored = settings.MirrorAverage ? new MirrorAveragedClassifier(model) : null;
-        var parity = ParityChecker.Check(mirrored ?? (nn.Module<Tensor, Tensor>)model, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.Input.Size, [1, 4], settings.Seed);
+        var classifier = ModelVersionWriter.Classifier(members, settings.MirrorAverage);
+        var parity = ParityChecker.Check(classifier, Path.Combine(settings.Output.FullName, manifest.Onnx.File), settings.Input.Size, [1, 4], settings.Seed);
         parity.Write(settings.Output.FullName);
         Console.WriteLine($"Parity TorchSharp vs ONNX Runtime: max_abs_diff {parity.MaxAbsDiff:E2} (tolerance {parity.Tolerance:E0}), argmax_agreement {parity.ArgmaxAgreement:F2}.");
         if (!parity.Passed)

@@ -22,21 +22,30 @@ public static class ModelVersionWriter
     public static ModelManifest Write(FerResNet model, string directory, ModelInput input, TrainingInfo? training, DateTimeOffset createdAt, bool mirrorAverage = false)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Write([model], directory, input, training, createdAt, mirrorAverage);
+    }
+
+    /// <summary>
+    /// Exports one network, or several as a <see cref="LogitAveragingEnsemble"/>, all taking <paramref name="input"/>.
+    /// </summary>
+    public static ModelManifest Write(IReadOnlyList<FerResNet> members, string directory, ModelInput input, TrainingInfo? training, DateTimeOffset createdAt, bool mirrorAverage = false)
+    {
+        ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(input);
         Directory.CreateDirectory(directory);
-        model.eval();
+        var classifier = Classifier(members, mirrorAverage);
 
-        var version = $"{createdAt.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}-{WeightsFingerprint.Compute(model)[..7]}";
+        var version = $"{createdAt.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}-{WeightsFingerprint.Compute(members)[..7]}";
         var architecture = new ModelArchitecture(
-            model.Options.Depth.ToArchitectureName(),
-            model.Options.Cbam.ToOptionName(),
-            mirrorAverage ? MirrorAveragedClassifier.ManifestName : null);
+            string.Join('+', members.Select(m => m.Options.Depth.ToArchitectureName()).Distinct()),
+            string.Join('+', members.Select(m => m.Options.Cbam.ToOptionName()).Distinct()),
+            mirrorAverage ? MirrorAveragedClassifier.ManifestName : null,
+            members.Count > 1 ? members.Count : null);
         var labels = EmotionLabels.Canonical;
         var onnxPath = Path.Combine(directory, OnnxFileName);
         using (var stream = File.Create(onnxPath))
         {
-            using var mirrored = mirrorAverage ? new MirrorAveragedClassifier(model) : null;
-            OnnxExporter.Export(mirrored ?? (nn.Module<Tensor, Tensor>)model, input.Size, model.Options.NumClasses, Metadata(version, architecture, labels, input), stream);
+            OnnxExporter.Export(classifier, input.Size, members[0].Options.NumClasses, Metadata(version, architecture, labels, input), stream);
         }
 
         var manifest = new ModelManifest
@@ -60,6 +69,33 @@ public static class ModelVersionWriter
         return manifest;
     }
 
+    /// <summary>
+    /// The module whose graph is exported, in eval mode: the one network, or the mean of several
+    /// (<see cref="LogitAveragingEnsemble"/>), optionally wrapped in <see cref="MirrorAveragedClassifier"/>.
+    /// The wrappers hold no tensors of their own.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Classifier(IReadOnlyList<FerResNet> members, bool mirrorAverage)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count == 0)
+        {
+            throw new ArgumentException("Nothing to export: no network was given.", nameof(members));
+        }
+
+        foreach (var member in members)
+        {
+            member.eval();
+        }
+
+        if (members.Count == 1)
+        {
+            return mirrorAverage ? new MirrorAveragedClassifier(members[0]) : members[0];
+        }
+
+        var ensemble = new LogitAveragingEnsemble(members);
+        return mirrorAverage ? new MirrorAveragedClassifier(ensemble) : ensemble;
+    }
+
     /// <summary>The ONNX metadata_props: labels and version travel inside the model file too.</summary>
     private static List<KeyValuePair<string, string>> Metadata(string version, ModelArchitecture architecture, IReadOnlyList<string> labels, ModelInput input)
     {
@@ -76,6 +112,11 @@ public static class ModelVersionWriter
         if (architecture.TestTimeAugmentation is { } augmentation)
         {
             metadata.Add(new("test_time_augmentation", augmentation));
+        }
+
+        if (architecture.Ensemble is { } ensemble)
+        {
+            metadata.Add(new("ensemble", ensemble.ToString(CultureInfo.InvariantCulture)));
         }
 
         return metadata;

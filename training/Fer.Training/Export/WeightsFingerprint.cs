@@ -20,4 +20,17 @@ public static class WeightsFingerprint
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>One network's own fingerprint; for several (an ensemble), a SHA-256 over theirs, in order.</summary>
+    public static string Compute(IReadOnlyList<nn.Module> modules)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        if (modules.Count == 1)
+        {
+            return Compute(modules[0]);
+        }
+
+        var joined = string.Join(';', modules.Select(Compute));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)));
+    }
 }

@@ -5,23 +5,37 @@ namespace Fer.Training.Model;
 
 /// <summary>
 /// Test-time augmentation for export: the logits of a face and of its mirror image (horizontal
-/// flip), averaged. Both go through the classifier as one batch of 2N, so the cost is one call of
-/// twice the size. The classifier is held, not registered as a child, so that the exported
-/// initializers keep the classifier's own state-dict names. Built for export and serving only: it puts
-/// the classifier in eval mode.
+/// flip), averaged. Both go through the classifier (one network or a <see cref="LogitAveragingEnsemble"/>)
+/// as one batch of 2N, so the cost is one call of twice the size. The classifier is held, not registered
+/// as a child, so that the exported initializers keep the classifier's own state-dict names. Built for
+/// export and serving only: it puts the classifier in eval mode.
 /// </summary>
 public sealed class MirrorAveragedClassifier : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     /// <summary>The value of the manifest's <c>architecture.test_time_augmentation</c> for such a model.</summary>
     public const string ManifestName = "horizontal-flip-average";
 
-    private readonly FerResNet classifier;
+    private readonly nn.Module<Tensor, Tensor> classifier;
+    private readonly IOnnxExportable exportable;
+    private readonly long numClasses;
 
     public MirrorAveragedClassifier(FerResNet classifier)
+        : this(classifier, classifier?.Options.NumClasses ?? 0)
+    {
+    }
+
+    public MirrorAveragedClassifier(LogitAveragingEnsemble ensemble)
+        : this(ensemble, ensemble?.NumClasses ?? 0)
+    {
+    }
+
+    private MirrorAveragedClassifier(nn.Module<Tensor, Tensor> classifier, long numClasses)
         : base(nameof(MirrorAveragedClassifier))
     {
         ArgumentNullException.ThrowIfNull(classifier);
         this.classifier = classifier;
+        exportable = (IOnnxExportable)classifier;
+        this.numClasses = numClasses;
         classifier.eval();
     }
 
@@ -48,8 +62,8 @@ public sealed class MirrorAveragedClassifier : nn.Module<Tensor, Tensor>, IOnnxE
             graph.Int64Initializer("mirror.steps", [-1]),
         ]);
         var both = graph.Node("Concat", [input, mirrored], attributes: [OnnxAttributeValue.OfInt("axis", 0)]);
-        var logits = classifier.EmitOnnx(context, both);
-        var pairs = graph.Node("Reshape", [logits, graph.Int64Initializer("mirror.pair_shape", [2, -1, classifier.Options.NumClasses])]);
+        var logits = exportable.EmitOnnx(context, both);
+        var pairs = graph.Node("Reshape", [logits, graph.Int64Initializer("mirror.pair_shape", [2, -1, numClasses])]);
         return graph.Node("ReduceMean", [pairs], attributes:
         [
             OnnxAttributeValue.OfInts("axes", [0]),

@@ -112,8 +112,9 @@ public sealed record ModelManifest
 /// the face and its mirror image, averaged (twice the compute of one pass). Serving needs to do nothing.
 /// </param>
 /// <param name="Ensemble">
-/// Set when the ONNX graph holds several networks of that backbone and returns the mean of their logits:
-/// how many (one pass each). Serving needs to do nothing.
+/// Set when the ONNX graph holds several networks and returns the mean of their logits: how many (one
+/// pass each). Backbone and Cbam then list the networks' distinct values joined by "+" ("resnet18+resnet34").
+/// Serving needs to do nothing.
 /// </param>
 public sealed record ModelArchitecture(string Backbone, string Cbam, string? TestTimeAugmentation = null, int? Ensemble = null);
 

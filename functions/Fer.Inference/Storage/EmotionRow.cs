@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace Fer.Inference.Storage;
 
-/// <summary>One row of the results table (DESIGN.md "Uploads and results").</summary>
+/// <summary>One row of the results table (docs/design.md, "Uploads and results").</summary>
 public sealed class EmotionRow : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;

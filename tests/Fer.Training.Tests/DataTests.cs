@@ -102,4 +102,31 @@ public sealed class DataTests
         Assert.Equal(taken, again);
         Assert.NotEqual(taken, other);
     }
+
+    [Fact]
+    public void A_validation_folder_is_used_whole_and_train_is_not_carved()
+    {
+        using var temp = new TempDirectory();
+        MiniatureDataset.WriteFolders(temp.Path, "train", perClass: 5, size: 16, seed: 5);
+        MiniatureDataset.WriteFolders(temp.Path, "val", perClass: 2, size: 16, seed: 6);
+
+        var plan = DataPlan.Build(new DataOptions { Root = temp.Path, ValidationSplit = "val" });
+
+        Assert.Equal(35, plan.Train.Count);
+        Assert.Equal(14, plan.Validation.Count);
+        Assert.All(plan.Validation, i => Assert.Contains($"{Path.DirectorySeparatorChar}val{Path.DirectorySeparatorChar}", i.Path, StringComparison.Ordinal));
+        Assert.Empty(plan.Test);
+        Assert.Contains("validation: all of 'val'", plan.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_validation_folder_is_an_error_naming_it()
+    {
+        using var temp = new TempDirectory();
+        MiniatureDataset.WriteFolders(temp.Path, "train", perClass: 2, size: 16, seed: 7);
+
+        var error = Assert.Throws<DirectoryNotFoundException>(() => DataPlan.Build(new DataOptions { Root = temp.Path, ValidationSplit = "val" }));
+
+        Assert.Contains($"{Path.DirectorySeparatorChar}val'", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -77,16 +77,25 @@ public sealed class TrainingTests
         using var temp = new TempDirectory();
         var path = temp.File("face.jpg");
         File.WriteAllBytes(path, MiniatureDataset.Encode(MiniatureDataset.Draw(3, 57, new Random(5)), ".jpg"));
-        foreach (var color in new[] { "rgb", "gray" })
+        var unequalized = new float[3 * 40 * 40];
+        foreach (var (color, equalize) in new[] { ("rgb", (string?)null), ("gray", null), ("rgb", "histogram"), ("gray", "histogram") })
         {
-            var trainer = new Trainer(Options(temp.Path, 1) with { ImageSize = 40, Color = color }, temp.Path, TextWriter.Null);
+            var trainer = new Trainer(Options(temp.Path, 1) with { ImageSize = 40, Color = color, Equalize = equalize }, temp.Path, TextWriter.Null);
             var cache = ImageCache.Build([new LabelledImage(path, 3)], trainer.Preprocessor);
             using var batch = BatchLoader.Make(cache, trainer.Preprocessor, [0], AugmentationOptions.None, new Random(0));
 
             var serving = new float[trainer.Preprocessor.TensorLength];
-            new Fer.Inference.Preprocessing.ImagePreprocessor(new ModelInput { Size = 40, Color = color }).Preprocess(File.ReadAllBytes(path), serving);
+            new Fer.Inference.Preprocessing.ImagePreprocessor(new ModelInput { Size = 40, Color = color, Equalize = equalize }).Preprocess(File.ReadAllBytes(path), serving);
 
             Assert.Equal(serving, batch.Inputs.data<float>().ToArray());
+            if (color == "gray" && equalize is null)
+            {
+                unequalized = serving;
+            }
+            else if (color == "gray")
+            {
+                Assert.NotEqual(unequalized, serving); // equalisation really ran on both sides
+            }
         }
     }
 }

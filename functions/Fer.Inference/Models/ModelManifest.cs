@@ -5,7 +5,7 @@ namespace Fer.Inference.Models;
 
 /// <summary>
 /// manifest.json of a model version folder: what the model is, how to feed it, and how it was
-/// made. Serving follows the manifest, never constants (see DESIGN.md "Model artifact").
+/// made. Serving follows the manifest, never constants (see docs/design.md, "Model artifact").
 /// </summary>
 public sealed record ModelManifest
 {
@@ -134,6 +134,17 @@ public sealed record ModelInput
 
     public IReadOnlyList<float> Std { get; init; } = [0.229f, 0.224f, 0.225f];
 
+    /// <summary>
+    /// "histogram": the S x S face's grey levels (the luminance of a colour model) are histogram-equalised
+    /// before scaling, so raw and already-equalised faces meet. Absent or "none": no equalisation.
+    /// </summary>
+    public string? Equalize { get; init; }
+
+    [JsonIgnore]
+    public bool EqualizesHistogram => Equalize == HistogramEqualization;
+
+    public const string HistogramEqualization = "histogram";
+
     public IEnumerable<string> Validate()
     {
         if (Size is < 8 or > 2048)
@@ -149,6 +160,11 @@ public sealed record ModelInput
         if (Resize is not ("bilinear" or "nearest" or "bicubic"))
         {
             yield return $"input.resize '{Resize}' is not one of bilinear, nearest, bicubic";
+        }
+
+        if (Equalize is not (null or "none" or HistogramEqualization))
+        {
+            yield return $"input.equalize '{Equalize}' is neither 'histogram' nor 'none'";
         }
 
         if (Mean is null || Mean.Count != 3 || Std is null || Std.Count != 3)

@@ -5,7 +5,8 @@ namespace Fer.Inference.Preprocessing;
 
 /// <summary>
 /// The one preprocessing path for training and serving, driven by the model's manifest:
-/// decode -> RGB -> optional grayscale (replicated) -> resize to S x S -> [0,1] -> (x - mean) / std, NCHW float32.
+/// decode -> RGB -> optional grayscale (replicated) -> resize to S x S -> optional histogram equalisation
+/// -> [0,1] -> (x - mean) / std, NCHW float32.
 /// Training caches the output of <see cref="Prepare"/> and augments it; both sides end in <see cref="Normalize"/>.
 /// </summary>
 public sealed class ImagePreprocessor
@@ -51,7 +52,13 @@ public sealed class ImagePreprocessor
             ToGrayInPlace(decoded.Pixels);
         }
 
-        return Resize(decoded);
+        var resized = Resize(decoded);
+        if (Input.EqualizesHistogram)
+        {
+            HistogramEqualizer.EqualizeLuminanceInPlace(resized.Pixels);
+        }
+
+        return resized;
     }
 
     public RgbImage Prepare(ReadOnlySpan<byte> encoded) => Prepare(encoded, out _, out _);
@@ -99,7 +106,7 @@ public sealed class ImagePreprocessor
     {
         for (var i = 0; i < rgb.Length; i += 3)
         {
-            var luma = (byte)(((rgb[i] * 299) + (rgb[i + 1] * 587) + (rgb[i + 2] * 114) + 500) / 1000);
+            var luma = HistogramEqualizer.Luma(rgb[i], rgb[i + 1], rgb[i + 2]);
             rgb[i] = rgb[i + 1] = rgb[i + 2] = luma;
         }
     }

@@ -23,8 +23,8 @@ internal static class ExportCommand
         var weights = new Option<FileInfo?>("--weights") { Description = "A weights file (.pth or .safetensors) to load instead of a random init." };
         var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer", DefaultValueFactory = _ => "fer" };
         weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
-        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
-        backbone.AcceptOnlyFromAmong("resnet18", "resnet34", "resnet50");
+        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet20 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
+        backbone.AcceptOnlyFromAmong("resnet18", "resnet20", "resnet34", "resnet50");
         var cbam = new Option<string>("--cbam") { Description = "light (the seed: after layer4) | none | full (every block)", DefaultValueFactory = _ => "light" };
         cbam.AcceptOnlyFromAmong("light", "none", "full");
         var imageSize = new Option<int>("--image-size") { Description = "Input size S of the [N,3,S,S] input.", DefaultValueFactory = _ => 224 };
@@ -37,6 +37,8 @@ internal static class ExportCommand
         });
         var color = new Option<string>("--color") { Description = "Preprocessing colour recorded in the manifest: rgb | gray", DefaultValueFactory = _ => "rgb" };
         color.AcceptOnlyFromAmong("rgb", "gray");
+        var equalize = new Option<string>("--equalize") { Description = "Preprocessing recorded in the manifest: none | histogram", DefaultValueFactory = _ => "none" };
+        equalize.AcceptOnlyFromAmong("none", "histogram");
         var mirrorAverage = new Option<bool>("--mirror-average")
         {
             Description = "Export a graph that averages the logits of each face and of its mirror image (test-time augmentation; twice the inference cost).",
@@ -50,9 +52,9 @@ internal static class ExportCommand
 
         var command = new Command("export", "Export the model to ONNX with a manifest, and prove parity with TorchSharp.")
         {
-            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, mirrorAverage, fromRun, output,
+            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, equalize, mirrorAverage, fromRun, output,
         };
-        Option[] takenFromTheRun = [init, weights, weightsFormat, backbone, cbam, imageSize, color];
+        Option[] takenFromTheRun = [init, weights, weightsFormat, backbone, cbam, imageSize, color, equalize];
         command.Validators.Add(result =>
         {
             var given = takenFromTheRun.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -79,7 +81,12 @@ internal static class ExportCommand
             return Run(new ExportSettings(
                 Seed: parse.GetValue(seed),
                 Members: [new MemberSource(options, weightsFile?.FullName, format)],
-                Input: new ModelInput { Size = parse.GetValue(imageSize), Color = parse.GetValue(color)! },
+                Input: new ModelInput
+                {
+                    Size = parse.GetValue(imageSize),
+                    Color = parse.GetValue(color)!,
+                    Equalize = parse.GetValue(equalize) == "none" ? null : parse.GetValue(equalize),
+                },
                 Training: new TrainingInfo
                 {
                     Dataset = weightsFile is null ? "none (random initialisation)" : $"weights {weightsFile.Name} ({format.ToString().ToLowerInvariant()})",

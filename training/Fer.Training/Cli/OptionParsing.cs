@@ -21,6 +21,19 @@ internal static class OptionParsing
         return fraction;
     }
 
+    /// <summary>--val-from: "train:F" (a fraction of train) or the name of a split folder used whole.</summary>
+    public static (double? Fraction, string? Split) ValidationSource(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.StartsWith("train:", StringComparison.Ordinal))
+        {
+            return (FractionOfTrain(value, "--val-from"), null);
+        }
+
+        return value.Contains(':', StringComparison.Ordinal) || value.Contains('/', StringComparison.Ordinal) || value.Contains('\\', StringComparison.Ordinal)
+            ? throw new ArgumentException($"--val-from '{value}' is neither train:F nor the name of a split folder (e.g. val).")
+            : (null, value);
+    }
+
     /// <summary>A value in [0, max], or a clear error naming the option.</summary>
     public static double Fraction(double value, string option, double max)
     {

@@ -22,17 +22,21 @@ internal static class TrainCommand
         var layout = new Option<string>("--layout") { Description = "folders | rafdb", DefaultValueFactory = _ => "folders" };
         layout.AcceptOnlyFromAmong("folders", "rafdb");
         var trainSplit = new Option<string>("--train-split") { Description = "Name of the training split folder.", DefaultValueFactory = _ => "train" };
-        var valFrom = new Option<string?>("--val-from") { Description = "Carve validation from train: train:F (default for 'folders': train:0.1)." };
+        var valFrom = new Option<string?>("--val-from") { Description = "Validation: train:F carves a fraction of train (default for 'folders': train:0.1); a split folder's name (e.g. val) uses it whole." };
         var testFrom = new Option<string?>("--test-from") { Description = "Carve a test set from train, never used for training or selection: train:F." };
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use at most this many training images (stratified): quick trials." };
-        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
-        backbone.AcceptOnlyFromAmong("resnet18", "resnet34", "resnet50");
+        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet20 (ML.NET's ImageNet layout, 2-2-2-3 blocks) | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
+        backbone.AcceptOnlyFromAmong("resnet18", "resnet20", "resnet34", "resnet50");
         var cbam = new Option<string>("--cbam") { Description = "light | none | full", DefaultValueFactory = _ => "light" };
         cbam.AcceptOnlyFromAmong("light", "none", "full");
         var dropout = new Option<double>("--dropout") { Description = "Dropout before the head (seed: 0).", DefaultValueFactory = _ => 0 };
         var imageSize = new Option<int>("--image-size") { Description = "Input size S (seed: 224).", DefaultValueFactory = _ => 224 };
         var color = new Option<string>("--color") { Description = "rgb | gray (grayscale replicated to 3 channels).", DefaultValueFactory = _ => "rgb" };
         color.AcceptOnlyFromAmong("rgb", "gray");
+        var equalize = new Option<string>("--equalize") { Description = "none | histogram (equalise each face's grey levels, in training and serving alike).", DefaultValueFactory = _ => "none" };
+        equalize.AcceptOnlyFromAmong("none", "histogram");
+        var classWeights = new Option<string>("--class-weights") { Description = "none (seed) | sqrt | balanced: weigh the loss towards rare classes.", DefaultValueFactory = _ => "none" };
+        classWeights.AcceptOnlyFromAmong("none", "sqrt", "balanced");
         var batchSize = new Option<int>("--batch-size") { Description = "Seed: 32.", DefaultValueFactory = _ => 32 };
         var stage1Epochs = new Option<int>("--stage1-epochs") { Description = "Frozen-backbone epochs (seed: 10; 0 skips stage 1).", DefaultValueFactory = _ => 10 };
         var stage1Lr = new Option<double>("--stage1-lr") { Description = "Seed: 1e-3.", DefaultValueFactory = _ => 1e-3 };
@@ -55,8 +59,8 @@ internal static class TrainCommand
         var noRotation = new Option<bool>("--no-rotation") { Description = "No random rotation." };
         var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the seed; e.g. 0.1).", DefaultValueFactory = _ => 0 };
         var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the seed; e.g. 0.5).", DefaultValueFactory = _ => 0 };
-        var weights = new Option<FileInfo?>("--weights") { Description = "Initial weights (.pth or .safetensors)." };
-        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer", DefaultValueFactory = _ => "torchvision" };
+        var weights = new Option<string?>("--weights") { Description = "Initial weights (.pth or .safetensors), or 'imagenet': ML.NET's ImageNet ResNet, shipped with fer-train (use --backbone resnet20)." };
+        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer (ignored with --weights imagenet)", DefaultValueFactory = _ => "torchvision" };
         weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
         var device = new Option<string>("--device") { Description = "cpu | cuda", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
@@ -67,7 +71,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train with the seed's two-stage recipe (every hyperparameter a flag), write the report and export the model.")
         {
             data, layout, trainSplit, valFrom, testFrom, limitTrain, backbone, cbam, dropout, imageSize, color, batchSize,
-            stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
+            equalize, classWeights, stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
             seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
         };
         command.SetAction(parse =>
@@ -80,6 +84,8 @@ internal static class TrainCommand
             var root = parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --resume RUN).");
             var runOut = parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --resume RUN).");
             var layoutValue = Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true);
+            var (validationFraction, validationSplit) = OptionParsing.ValidationSource(parse.GetValue(valFrom));
+            var initialWeights = InitialWeights.Resolve(parse.GetValue(weights), parse.GetValue(weightsFormat)!);
             var options = new TrainingOptions
             {
                 Data = new DataOptions
@@ -87,7 +93,8 @@ internal static class TrainCommand
                     Root = root.FullName,
                     Layout = layoutValue,
                     TrainSplit = parse.GetValue(trainSplit)!,
-                    ValidationFromTrain = OptionParsing.FractionOfTrain(parse.GetValue(valFrom), "--val-from"),
+                    ValidationFromTrain = validationFraction,
+                    ValidationSplit = validationSplit,
                     TestFromTrain = OptionParsing.FractionOfTrain(parse.GetValue(testFrom), "--test-from"),
                     LimitTrain = parse.GetValue(limitTrain),
                 },
@@ -99,6 +106,10 @@ internal static class TrainCommand
                 },
                 ImageSize = parse.GetValue(imageSize),
                 Color = parse.GetValue(color)!,
+                Mean = initialWeights.Mean ?? TrainingOptions.TorchvisionMean,
+                Std = initialWeights.Std ?? TrainingOptions.TorchvisionStd,
+                Equalize = parse.GetValue(equalize) == "none" ? null : parse.GetValue(equalize),
+                ClassWeighting = Enum.Parse<ClassWeighting>(parse.GetValue(classWeights)!, ignoreCase: true),
                 Augmentation = new AugmentationOptions
                 {
                     Brightness = parse.GetValue(noJitter) ? 0 : 0.2,
@@ -122,8 +133,8 @@ internal static class TrainCommand
                 Monitor = parse.GetValue(monitor) == "val-loss" ? MonitorMetric.ValidationLoss : MonitorMetric.ValidationAccuracy,
                 SeedExact = parse.GetValue(seedExact),
                 Seed = parse.GetValue(seed),
-                Weights = parse.GetValue(weights)?.FullName,
-                WeightsFormat = Enum.Parse<WeightFormat>(parse.GetValue(weightsFormat)!, ignoreCase: true),
+                Weights = initialWeights.Path,
+                WeightsFormat = initialWeights.Format,
                 Device = parse.GetValue(device)!,
                 Threads = parse.GetValue(threads),
             };

@@ -10,13 +10,7 @@ namespace Fer.Training.Cli;
 /// </summary>
 internal sealed record TrainedRun(string Directory, TrainingOptions Options, string BestWeights, TrainingInfo Training)
 {
-    public ModelInput Input => new()
-    {
-        Size = Options.ImageSize,
-        Color = Options.Color,
-        Mean = Options.Mean,
-        Std = Options.Std,
-    };
+    public ModelInput Input => Options.ToModelInput();
 
     public static TrainedRun Open(string directory)
     {

@@ -12,6 +12,9 @@ public sealed record DataOptions
     /// <summary>A second split to carve validation (and test) from; rafdb's default is "test", split 50/50 as the seed did.</summary>
     public string? HeldOutSplit { get; init; }
 
+    /// <summary>A split folder used whole as validation (--val-from val): e.g. FER2013's raw PublicTest faces.</summary>
+    public string? ValidationSplit { get; init; }
+
     /// <summary>Fraction of train to hold out for validation when there is no usable second split (--val-from train:F).</summary>
     public double? ValidationFromTrain { get; init; }
 

@@ -28,13 +28,15 @@ public sealed record DataPlan
         var missing = trainScan.MissingFiles.ToList();
         var description = new List<string> { $"{options.Layout.ToString().ToLowerInvariant()} data in '{Path.GetFileName(Path.GetFullPath(options.Root))}'" };
         var heldOutSplit = options.HeldOutSplit ?? (options.Layout == DatasetLayout.RafDb ? "test" : null);
-        var heldOut = heldOutSplit is not null && options.ValidationFromTrain is null
+        var heldOut = heldOutSplit is not null && options.ValidationFromTrain is null && options.ValidationSplit is null
             ? DatasetScanner.Scan(options.Root, options.Layout, heldOutSplit)
             : null;
+        var validationScan = options.ValidationSplit is { } validationSplit ? DatasetScanner.Scan(options.Root, options.Layout, validationSplit) : null;
         missing.AddRange(heldOut?.MissingFiles ?? []);
+        missing.AddRange(validationScan?.MissingFiles ?? []);
 
         var md5 = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        Parallel.ForEach(trainScan.Images.Concat(heldOut?.Images ?? []), image => md5[image.Path] = DuplicateReport.Md5Of(image.Path));
+        Parallel.ForEach(trainScan.Images.Concat(heldOut?.Images ?? []).Concat(validationScan?.Images ?? []), image => md5[image.Path] = DuplicateReport.Md5Of(image.Path));
 
         // De-duplicate before carving, so that no copy of a training image lands in validation or test.
         var train = DuplicateReport.Deduplicate(trainScan.Images, md5, out var removed);
@@ -54,9 +56,17 @@ public sealed record DataPlan
                 description.Add($"test: {testFraction:P0} of '{options.TrainSplit}', stratified, seed {options.SplitSeed}");
             }
 
-            var validationFraction = options.ValidationFromTrain ?? 0.1;
-            (train, validation) = StratifiedSplit.Split(train, validationFraction / (1 - (options.TestFromTrain ?? 0)), options.SplitSeed + 1);
-            description.Add($"validation: {validationFraction:P0} of '{options.TrainSplit}', stratified, seed {options.SplitSeed + 1}");
+            if (validationScan is not null)
+            {
+                validation = validationScan.Images;
+                description.Add($"validation: all of '{options.ValidationSplit}'");
+            }
+            else
+            {
+                var validationFraction = options.ValidationFromTrain ?? 0.1;
+                (train, validation) = StratifiedSplit.Split(train, validationFraction / (1 - (options.TestFromTrain ?? 0)), options.SplitSeed + 1);
+                description.Add($"validation: {validationFraction:P0} of '{options.TrainSplit}', stratified, seed {options.SplitSeed + 1}");
+            }
         }
 
         description.Add($"{removed} byte-identical duplicate(s) removed from '{options.TrainSplit}' first");

@@ -9,11 +9,20 @@ using static TorchSharp.torch;
 
 namespace Fer.Training.Export;
 
-/// <summary>Writes a model version folder: model.onnx and manifest.json (DESIGN.md "Model artifact").</summary>
+/// <summary>Writes a model version folder: model.onnx and manifest.json (docs/design.md, "Model artifact").</summary>
 public static class ModelVersionWriter
 {
-    public const string ModelName = "fer-resnet50-cbam";
     public const string OnnxFileName = "model.onnx";
+
+    /// <summary>A name that says what the model is, e.g. "fer-resnet20-cbam-light-gray64-equalized".</summary>
+    public static string ModelName(ModelArchitecture architecture, ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(input);
+        var cbam = architecture.Cbam == "none" ? string.Empty : $"-cbam-{architecture.Cbam}";
+        var equalized = input.EqualizesHistogram ? "-equalized" : string.Empty;
+        return $"fer-{architecture.Backbone}{cbam}-{input.Color}{input.Size.ToString(CultureInfo.InvariantCulture)}{equalized}";
+    }
 
     /// <summary>
     /// Exports <paramref name="model"/> in eval mode to <paramref name="directory"/>; returns the manifest written.
@@ -50,7 +59,7 @@ public static class ModelVersionWriter
 
         var manifest = new ModelManifest
         {
-            Name = ModelName,
+            Name = ModelName(architecture, input),
             Version = version,
             Architecture = architecture,
             Labels = labels,
@@ -101,13 +110,14 @@ public static class ModelVersionWriter
     {
         var metadata = new List<KeyValuePair<string, string>>
         {
-            new("name", ModelName),
+            new("name", ModelName(architecture, input)),
             new("version", version),
             new("labels", JsonSerializer.Serialize(labels)),
             new("backbone", architecture.Backbone),
             new("cbam", architecture.Cbam),
             new("input_size", input.Size.ToString(CultureInfo.InvariantCulture)),
             new("color", input.Color),
+            new("equalize", input.Equalize ?? "none"),
         };
         if (architecture.TestTimeAugmentation is { } augmentation)
         {

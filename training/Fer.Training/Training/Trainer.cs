@@ -24,13 +24,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
     public const string LastOptimizer = "optimizer-last.bin";
     public const string BestWeights = "checkpoint-best.safetensors";
 
-    public ImagePreprocessor Preprocessor { get; } = new(new ModelInput
-    {
-        Size = options.ImageSize,
-        Color = options.Color,
-        Mean = options.Mean,
-        Std = options.Std,
-    });
+    public ImagePreprocessor Preprocessor { get; } = new(options.ToModelInput());
 
     /// <summary>Trains (or continues) the run; returns the model with the best checkpoint's weights and the final state.</summary>
     public (FerResNet Model, RunState State) Train(ImageCache train, ImageCache validation)
@@ -95,11 +89,12 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         }
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        using var classWeights = ClassWeights(train.Labels, options.ClassWeighting, device);
         log.WriteLine($"Stage {stage}: {epochs} epoch(s), {options.Optimizer.OptionName()} lr {learningRate:G3} ({options.Schedule.ToString().ToLowerInvariant()}), {trainable.Count} trainable tensors, {train.Count} train / {validation.Count} validation images.");
         for (var epoch = state.EpochsDoneInStage + 1; epoch <= epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAccuracy, rate, lastRate) = TrainEpoch(model, optimizer, train, device, stage, epoch, epochs, learningRate, stepsPerEpoch);
+            var (trainLoss, trainAccuracy, rate, lastRate) = TrainEpoch(model, optimizer, train, classWeights, device, stage, epoch, epochs, learningRate, stepsPerEpoch);
             var evaluated = TorchEvaluator.Evaluate(model, validation, Preprocessor, device);
             var f1 = ClassificationMetrics.Compute(validation.Labels, evaluated.Predicted, EmotionLabels.Canonical).MacroF1;
             var record = new EpochRecord(stage, epoch, trainLoss, trainAccuracy, evaluated.Loss, evaluated.Accuracy, f1, rate, clock.Elapsed.TotalSeconds, lastRate);
@@ -129,7 +124,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
     }
 
     private (double Loss, double Accuracy, double Rate, double LastLearningRate) TrainEpoch(
-        FerResNet model, TorchSharp.Modules.OptimizerHelper optimizer, ImageCache train, Device device,
+        FerResNet model, TorchSharp.Modules.OptimizerHelper optimizer, ImageCache train, Tensor? classWeights, Device device,
         int stage, int epoch, int epochs, double learningRate, int stepsPerEpoch)
     {
         model.train();
@@ -157,7 +152,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
                 var inputs = batch.Inputs.to(device);
                 var labels = batch.Labels.to(device);
                 var logits = model.call(inputs);
-                var loss = SmoothedCrossEntropy(logits, labels, options.LabelSmoothing);
+                var loss = SmoothedCrossEntropy(logits, labels, options.LabelSmoothing, classWeights);
                 loss.backward();
                 optimizer.step();
 
@@ -190,19 +185,50 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         return trainable;
     }
 
-    /// <summary>Cross-entropy against targets smoothed towards uniform by <paramref name="smoothing"/> (0: plain cross-entropy).</summary>
-    public static Tensor SmoothedCrossEntropy(Tensor logits, Tensor labels, double smoothing)
+    /// <summary>
+    /// Cross-entropy against targets smoothed towards uniform by <paramref name="smoothing"/> (0: plain cross-entropy).
+    /// With <paramref name="classWeights"/>, each image's loss counts with its class's weight (a weighted mean).
+    /// </summary>
+    public static Tensor SmoothedCrossEntropy(Tensor logits, Tensor labels, double smoothing, Tensor? classWeights = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        if (smoothing <= 0)
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        var logProbabilities = nn.functional.log_softmax(logits, 1);
+        var perImage = logProbabilities.gather(1, labels.unsqueeze(1)).squeeze(1).neg() * (1 - smoothing);
+        if (smoothing > 0)
         {
-            return nn.functional.cross_entropy(logits, labels);
+            perImage = perImage + (logProbabilities.mean([1]).neg() * smoothing);
         }
 
-        using var logProbabilities = nn.functional.log_softmax(logits, 1);
-        using var nll = nn.functional.nll_loss(logProbabilities, labels);
-        using var uniform = logProbabilities.mean([1]).mean().neg();
-        return (nll * (1 - smoothing)) + (uniform * smoothing);
+        if (classWeights is null)
+        {
+            return perImage.mean().MoveToOuterDisposeScope();
+        }
+
+        var weights = classWeights.index_select(0, labels);
+        return (perImage * weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-class loss weights from the training labels' counts; null for <see cref="ClassWeighting.None"/>.</summary>
+    public static Tensor? ClassWeights(IReadOnlyList<int> labels, ClassWeighting weighting, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (weighting == ClassWeighting.None)
+        {
+            return null;
+        }
+
+        var classes = EmotionLabels.Canonical.Count;
+        var counts = new double[classes];
+        foreach (var label in labels)
+        {
+            counts[label]++;
+        }
+
+        var power = weighting == ClassWeighting.Balanced ? 1.0 : 0.5;
+        var weights = counts.Select(n => n == 0 ? 0f : (float)Math.Pow(labels.Count / (classes * n), power)).ToArray();
+        return torch.tensor(weights, device: device);
     }
 
     private void SaveCheckpoint(FerResNet model, TorchSharp.Modules.OptimizerHelper optimizer, RunState state, bool improved)

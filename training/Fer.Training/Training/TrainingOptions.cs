@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fer.Inference.Models;
 using Fer.Training.Data;
 using Fer.Training.Model;
 using Fer.Training.Weights;
@@ -20,6 +21,19 @@ public enum LearningRateSchedule
 
     /// <summary>Cosine decay from the stage's rate to zero over the stage's epochs, per step.</summary>
     Cosine,
+}
+
+/// <summary>How the loss weighs classes of different sizes.</summary>
+public enum ClassWeighting
+{
+    /// <summary>Every image counts the same, as the seed.</summary>
+    None,
+
+    /// <summary>Class c weighs (n / (K n_c))^0.5: rare classes count more, without the noise of full balancing.</summary>
+    Sqrt,
+
+    /// <summary>Class c weighs n / (K n_c): every class contributes as if all were the same size.</summary>
+    Balanced,
 }
 
 /// <summary>The optimiser of both stages.</summary>
@@ -47,9 +61,29 @@ public sealed record TrainingOptions
 
     public string Color { get; init; } = "rgb";
 
-    public IReadOnlyList<float> Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+    /// <summary>torchvision's ImageNet normalisation, the seed's.</summary>
+    public static IReadOnlyList<float> TorchvisionMean { get; } = [0.485f, 0.456f, 0.406f];
 
-    public IReadOnlyList<float> Std { get; init; } = [0.229f, 0.224f, 0.225f];
+    public static IReadOnlyList<float> TorchvisionStd { get; } = [0.229f, 0.224f, 0.225f];
+
+    public IReadOnlyList<float> Mean { get; init; } = TorchvisionMean;
+
+    public IReadOnlyList<float> Std { get; init; } = TorchvisionStd;
+
+    /// <summary>The manifest's input.equalize: null (none) or "histogram".</summary>
+    public string? Equalize { get; init; }
+
+    public ClassWeighting ClassWeighting { get; init; } = ClassWeighting.None;
+
+    /// <summary>The preprocessing these options train with, as the exported manifest states it.</summary>
+    public ModelInput ToModelInput() => new()
+    {
+        Size = ImageSize,
+        Color = Color,
+        Mean = Mean,
+        Std = Std,
+        Equalize = Equalize,
+    };
 
     public AugmentationOptions Augmentation { get; init; } = new();
 

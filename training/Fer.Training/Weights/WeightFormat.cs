@@ -9,6 +9,12 @@ public enum WeightFormat
     /// <summary>The seed's own checkpoint (best_resnet50_cbam.pth): keys under <c>resnet.</c>, CBAM at <c>layer4.2.1</c>.</summary>
     Seed,
 
+    /// <summary>
+    /// An ImageNet ResNet stored as an ONNX graph (ML.NET's ResNet18.onnx, <c>--weights imagenet</c>): read
+    /// node by node and named as torchvision would; like <see cref="Torchvision"/>, head and CBAM stay new.
+    /// </summary>
+    ImageNetOnnx,
+
     /// <summary>Our own checkpoints: our names, loaded strictly.</summary>
     Fer,
 }

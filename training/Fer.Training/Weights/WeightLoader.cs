@@ -11,7 +11,7 @@ public static class WeightLoader
     public static WeightLoadReport Load(FerResNet model, string path, WeightFormat format)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var file = StateDictFile.Read(path);
+        var file = format == WeightFormat.ImageNetOnnx ? ImageNetOnnxWeights.ReadStateDict(path) : StateDictFile.Read(path);
         try
         {
             return Load(model, file, path, format);
@@ -35,7 +35,7 @@ public static class WeightLoader
         foreach (var (key, tensor) in file)
         {
             var ourKey = format == WeightFormat.Seed ? WeightNames.FromSeed(key) : key;
-            if (format == WeightFormat.Torchvision && WeightNames.IsHead(ourKey))
+            if (IsImageNet(format) && WeightNames.IsHead(ourKey))
             {
                 skipped.Add(key);
                 continue;
@@ -52,7 +52,7 @@ public static class WeightLoader
         {
             if (!renamed.TryGetValue(key, out var value))
             {
-                if (WeightNames.IsBatchCounter(key) || (format == WeightFormat.Torchvision && (WeightNames.IsHead(key) || WeightNames.IsCbam(key))))
+                if (WeightNames.IsBatchCounter(key) || (IsImageNet(format) && (WeightNames.IsHead(key) || WeightNames.IsCbam(key))))
                 {
                     keptNew.Add(key);
                 }
@@ -102,10 +102,15 @@ public static class WeightLoader
         return report;
     }
 
+    /// <summary>ImageNet backbones bring no head and no CBAM: those stay newly initialised.</summary>
+    private static bool IsImageNet(WeightFormat format) => format is WeightFormat.Torchvision or WeightFormat.ImageNetOnnx;
+
     private static string Advice(FerResNet model, WeightFormat format) => format switch
     {
         WeightFormat.Torchvision =>
             $"The model is {model.Options.Depth.ToArchitectureName()}: use torchvision weights of that same depth (e.g. resnet50-0676ba61.pth for resnet50).",
+        WeightFormat.ImageNetOnnx =>
+            $"The model is {model.Options.Depth.ToArchitectureName()}; ML.NET's ImageNet ResNet has basic blocks 2, 2, 2, 3: use --backbone resnet20.",
         WeightFormat.Seed =>
             "The seed's checkpoint is a ResNet-50 with Light CBAM and 7 classes: use --backbone resnet50 --cbam light.",
         _ =>

@@ -1,0 +1,284 @@
+using System.Text;
+
+namespace Fer.Training.Onnx;
+
+/// <summary>A float tensor of an ONNX graph: an initializer or the value of a Constant node.</summary>
+public sealed record OnnxTensor(string Name, long[] Dims, float[] Values);
+
+/// <summary>One node of an ONNX graph, with the attributes the weight importers need.</summary>
+public sealed record OnnxNode(string OpType, string Name, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)
+{
+    public IReadOnlyDictionary<string, long[]> Ints { get; init; } = new Dictionary<string, long[]>();
+
+    public IReadOnlyDictionary<string, float> Floats { get; init; } = new Dictionary<string, float>();
+
+    /// <summary>The tensor of a Constant node's <c>value</c> attribute.</summary>
+    public OnnxTensor? Value { get; init; }
+}
+
+/// <summary>The main graph of an ONNX model file: nodes in file order and every float constant by name.</summary>
+public sealed record OnnxModelGraph(IReadOnlyList<OnnxNode> Nodes, IReadOnlyDictionary<string, OnnxTensor> Constants, IReadOnlyList<string> Inputs)
+{
+    /// <summary>The float constant feeding a node's input, whether stored as an initializer or as a Constant node.</summary>
+    public OnnxTensor Constant(string name) =>
+        Constants.TryGetValue(name, out var tensor)
+            ? tensor
+            : throw new InvalidDataException($"The ONNX graph has no float constant named '{name}'.");
+}
+
+/// <summary>
+/// Reads the parts of an ONNX ModelProto that importing weights needs (nodes, attributes, float
+/// tensors), straight from the protobuf wire format; field numbers as in onnx.proto.
+/// </summary>
+public static class OnnxModelReader
+{
+    public static OnnxModelGraph Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"ONNX file '{path}' does not exist.", path);
+        }
+
+        try
+        {
+            return ReadModel(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException or DecoderFallbackException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable ONNX model: {e.Message}", e);
+        }
+    }
+
+    private static OnnxModelGraph ReadModel(ReadOnlyMemory<byte> model)
+    {
+        ReadOnlyMemory<byte>? graph = null;
+        foreach (var field in Fields(model))
+        {
+            if (field.Number == ModelProtoGraph)
+            {
+                graph = field.Bytes;
+            }
+        }
+
+        return graph is { } bytes ? ReadGraph(bytes) : throw new InvalidDataException("The file holds no ONNX graph (ModelProto.graph).");
+    }
+
+    private static OnnxModelGraph ReadGraph(ReadOnlyMemory<byte> graph)
+    {
+        var nodes = new List<OnnxNode>();
+        var constants = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        var inputs = new List<string>();
+        foreach (var field in Fields(graph))
+        {
+            switch (field.Number)
+            {
+                case GraphProtoNode:
+                    var node = ReadNode(field.Bytes);
+                    nodes.Add(node);
+                    if (node is { OpType: "Constant", Value: { } value })
+                    {
+                        constants[node.Outputs[0]] = value with { Name = node.Outputs[0] };
+                    }
+
+                    break;
+                case GraphProtoInitializer:
+                    var tensor = ReadTensor(field.Bytes);
+                    constants[tensor.Name] = tensor;
+                    break;
+                case GraphProtoInput:
+                    inputs.Add(Fields(field.Bytes).Where(f => f.Number == ValueInfoName).Select(f => f.Text).FirstOrDefault() ?? string.Empty);
+                    break;
+            }
+        }
+
+        return new OnnxModelGraph(nodes, constants, inputs);
+    }
+
+    private static OnnxNode ReadNode(ReadOnlyMemory<byte> bytes)
+    {
+        var (inputs, outputs, name, opType) = (new List<string>(), new List<string>(), string.Empty, string.Empty);
+        var ints = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var floats = new Dictionary<string, float>(StringComparer.Ordinal);
+        OnnxTensor? value = null;
+        foreach (var field in Fields(bytes))
+        {
+            switch (field.Number)
+            {
+                case NodeInput: inputs.Add(field.Text); break;
+                case NodeOutput: outputs.Add(field.Text); break;
+                case NodeName: name = field.Text; break;
+                case NodeOpType: opType = field.Text; break;
+                case NodeAttribute:
+                    var attribute = ReadAttribute(field.Bytes);
+                    if (attribute.Ints is { } list)
+                    {
+                        ints[attribute.Name] = list;
+                    }
+
+                    if (attribute.Float is { } f)
+                    {
+                        floats[attribute.Name] = f;
+                    }
+
+                    value = attribute.Tensor ?? value;
+                    break;
+            }
+        }
+
+        return new OnnxNode(opType, name, inputs, outputs) { Ints = ints, Floats = floats, Value = value };
+    }
+
+    private static (string Name, long[]? Ints, float? Float, OnnxTensor? Tensor) ReadAttribute(ReadOnlyMemory<byte> bytes)
+    {
+        var name = string.Empty;
+        var ints = new List<long>();
+        float? single = null;
+        OnnxTensor? tensor = null;
+        foreach (var field in Fields(bytes))
+        {
+            switch (field.Number)
+            {
+                case AttributeName: name = field.Text; break;
+                case AttributeFloat: single = BitConverter.Int32BitsToSingle((int)field.Scalar); break;
+                case AttributeInt: ints.Add((long)field.Scalar); break;
+                case AttributeTensor: tensor = ReadTensor(field.Bytes); break;
+                case AttributeInts: ints.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+            }
+        }
+
+        return (name, ints.Count > 0 ? ints.ToArray() : null, single, tensor);
+    }
+
+    private static OnnxTensor ReadTensor(ReadOnlyMemory<byte> bytes)
+    {
+        var (dims, name, dataType) = (new List<long>(), string.Empty, 0L);
+        var values = new List<float>();
+        foreach (var field in Fields(bytes))
+        {
+            switch (field.Number)
+            {
+                case TensorDims: dims.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+                case TensorDataType: dataType = (long)field.Scalar; break;
+                case TensorName: name = field.Text; break;
+                case TensorFloatData:
+                    if (field.IsPacked)
+                    {
+                        values.AddRange(Floats(field.Bytes.Span));
+                    }
+                    else
+                    {
+                        values.Add(BitConverter.Int32BitsToSingle((int)field.Scalar));
+                    }
+
+                    break;
+                case TensorRawData: values.AddRange(Floats(field.Bytes.Span)); break;
+            }
+        }
+
+        if (dataType != FloatType)
+        {
+            // Only float tensors carry weights; others (shapes, indices) are kept empty.
+            values.Clear();
+        }
+
+        return new OnnxTensor(name, [.. dims], [.. values]);
+    }
+
+    private static float[] Floats(ReadOnlySpan<byte> bytes)
+    {
+        var result = new float[bytes.Length / 4];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = BitConverter.ToSingle(bytes.Slice(i * 4, 4)); // ONNX stores little-endian, as x86 and ARM do
+        }
+
+        return result;
+    }
+
+    private static List<long> PackedVarints(ReadOnlyMemory<byte> bytes)
+    {
+        var position = 0;
+        var result = new List<long>();
+        while (position < bytes.Length)
+        {
+            result.Add((long)Varint(bytes.Span, ref position));
+        }
+
+        return result;
+    }
+
+    private readonly record struct Field(int Number, ulong Scalar, ReadOnlyMemory<byte> Bytes, bool IsPacked)
+    {
+        public string Text => Encoding.UTF8.GetString(Bytes.Span);
+    }
+
+    private static IEnumerable<Field> Fields(ReadOnlyMemory<byte> message)
+    {
+        var position = 0;
+        while (position < message.Length)
+        {
+            var key = Varint(message.Span, ref position);
+            var (number, wireType) = ((int)(key >> 3), (int)(key & 7));
+            switch (wireType)
+            {
+                case 0:
+                    yield return new Field(number, Varint(message.Span, ref position), default, false);
+                    break;
+                case 1:
+                    yield return new Field(number, BitConverter.ToUInt64(message.Span.Slice(position, 8)), default, false);
+                    position += 8;
+                    break;
+                case 2:
+                    var length = checked((int)Varint(message.Span, ref position));
+                    yield return new Field(number, 0, message.Slice(position, length), true);
+                    position += length;
+                    break;
+                case 5:
+                    yield return new Field(number, BitConverter.ToUInt32(message.Span.Slice(position, 4)), default, false);
+                    position += 4;
+                    break;
+                default:
+                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {position}.");
+            }
+        }
+    }
+
+    private static ulong Varint(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = bytes[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
+    }
+
+    // Field numbers from onnx.proto.
+    private const int ModelProtoGraph = 7;
+    private const int GraphProtoNode = 1;
+    private const int GraphProtoInitializer = 5;
+    private const int GraphProtoInput = 11;
+    private const int ValueInfoName = 1;
+    private const int NodeInput = 1;
+    private const int NodeOutput = 2;
+    private const int NodeName = 3;
+    private const int NodeOpType = 4;
+    private const int NodeAttribute = 5;
+    private const int AttributeName = 1;
+    private const int AttributeFloat = 2;
+    private const int AttributeInt = 3;
+    private const int AttributeTensor = 5;
+    private const int AttributeInts = 8;
+    private const int TensorDims = 1;
+    private const int TensorDataType = 2;
+    private const int TensorFloatData = 4;
+    private const int TensorName = 8;
+    private const int TensorRawData = 9;
+    private const long FloatType = 1;
+}

@@ -192,15 +192,17 @@ internal static class TrainCommand
         var trainer = new Trainer(options, runDirectory, log);
         var train = Cache("train", plan.Train, trainer);
         var validation = Cache("validation", plan.Validation, trainer);
+        var reportDirectory = Path.Combine(runDirectory, "report");
+        SampleSheet.Save([("train", train), ("validation", validation)], Path.Combine(reportDirectory, SampleSheet.FileName));
+        log.WriteLine($"What the model is fed, per class: {Path.Combine(reportDirectory, SampleSheet.FileName)}");
         var (model, state) = trainer.Train(train, validation);
         using (model)
         {
             var testImages = plan.Test.Count > 0 ? plan.Test : plan.Validation;
-            var split = plan.Test.Count > 0 ? "test" : "validation";
+            var split = plan.Test.Count > 0 ? "test" : options.Data.ValidationSplit is { } folder ? $"validation (all of '{folder}')" : "validation";
             var test = plan.Test.Count > 0 ? Cache("test", plan.Test, trainer) : validation;
             var result = TorchEvaluator.Evaluate(model, test, trainer.Preprocessor, torch.CPU);
             var metrics = ClassificationMetrics.Compute(test.Labels, result.Predicted, EmotionLabels.Canonical);
-            var reportDirectory = Path.Combine(runDirectory, "report");
             var title = $"{options.Model.Depth.ToArchitectureName()} + CBAM {options.Model.Cbam.ToOptionName()}, {split} split ({testImages.Count} images)";
             ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
             {

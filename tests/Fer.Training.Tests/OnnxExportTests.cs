@@ -168,6 +168,25 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Asymmetric_zero_padding_and_relu6_reproduce_torchsharp()
+    {
+        using var temp = new TempDirectory();
+        using var model = new PaddedClippedBlock();
+        using (var stream = File.Create(temp.File("model.onnx")))
+        {
+            OnnxExporter.Export(model, 33, 5, [], stream);
+        }
+
+        using var input = ModelTesting.Input(batch: 2, size: 33, seed: 121).mul(8); // wide enough for relu6 to clip
+        var expected = ModelTesting.Run(model, input);
+        using var session = new OnnxLogitsSession(temp.File("model.onnx"));
+        var actual = session.Run(input.contiguous().data<float>().ToArray(), 2);
+
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4, "ONNX Runtime disagrees with TorchSharp");
+    }
+
+    [Fact]
     public void A_module_without_an_onnx_translation_is_refused_by_name_and_path()
     {
         using var model = new BlockWithUnknownChild();
@@ -189,6 +208,24 @@ public sealed class OnnxExportTests
         var error = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.Export(model, 32, 7, [], stream));
 
         Assert.Contains("TorchSharp.Modules.Sequential", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Different padding on each side (as TF's 'same' needs), a stride-2 convolution and relu6, per channel pooled.</summary>
+    private sealed class PaddedClippedBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly TorchSharp.Modules.Sequential head;
+
+        public PaddedClippedBlock()
+            : base(nameof(PaddedClippedBlock))
+        {
+            head = nn.Sequential(nn.ZeroPad2d((0, 1, 2, 0)), nn.Conv2d(3, 5, 3, stride: 2), nn.ReLU6(), nn.AdaptiveAvgPool2d(1));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => head.call(input).flatten(1);
+
+        public string EmitOnnx(OnnxExportContext context, string input) =>
+            context.Graph.Node("Flatten", [context.Emit(head, "head", input)], attributes: [OnnxAttributeValue.OfInt("axis", 1)]);
     }
 
     /// <summary>A module of ours whose head hides a GELU, which the exporter does not translate.</summary>

@@ -10,6 +10,7 @@ var root = new RootCommand("fer-train: train, evaluate and export the Fer emotio
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     ExportCommand.Create(),
+    ExportFaceDetectorCommand.Create(),
 };
 
 try

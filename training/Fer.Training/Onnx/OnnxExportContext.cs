@@ -38,6 +38,8 @@ public sealed class OnnxExportContext
                 BatchNorm2d norm => EmitBatchNorm(norm, input),
                 Linear linear => EmitLinear(linear, input),
                 ReLU => Graph.Node("Relu", [input]),
+                ReLU6 => EmitClip(0, 6, input),
+                ZeroPad2d pad => EmitZeroPad(pad, input),
                 MaxPool2d pool => EmitMaxPool(pool, input),
                 AdaptiveAvgPool2d pool => EmitAdaptiveAvgPool(pool, input),
                 Dropout => input, // eval mode: identity
@@ -144,6 +146,32 @@ public sealed class OnnxExportContext
             OnnxAttributeValue.OfInts("dilations", Pair(pool.dilation ?? [1])),
             OnnxAttributeValue.OfInt("ceil_mode", pool.ceil_mode ? 1 : 0),
         ]);
+    }
+
+    /// <summary>Clip takes its bounds as inputs since opset 11: scalar initializers, shared by every use of the same bounds.</summary>
+    private string EmitClip(float min, float max, string input)
+    {
+        string Bound(float value)
+        {
+            var name = FormattableString.Invariant($"clip.{value:R}");
+            return Graph.HasInitializer(name) ? name : Graph.Initializer(name, [], [value]);
+        }
+
+        return Graph.Node("Clip", [input, Bound(min), Bound(max)]);
+    }
+
+    /// <summary>TorchSharp pads (left, right, top, bottom), or one value for all four; ONNX wants begins then ends per axis of NCHW.</summary>
+    private string EmitZeroPad(ZeroPad2d pad, string input)
+    {
+        var p = pad.padding;
+        var (left, right, top, bottom) = p.Length switch
+        {
+            1 => (p[0], p[0], p[0], p[0]),
+            4 => (p[0], p[1], p[2], p[3]),
+            _ => throw Unsupported(pad, $"padding [{string.Join(", ", p)}] is neither one value nor (left, right, top, bottom)"),
+        };
+        var pads = Graph.Int64Initializer($"{CurrentPath}.pads", [0, 0, top, left, 0, 0, bottom, right]);
+        return Graph.Node("Pad", [input, pads]);
     }
 
     private string EmitAdaptiveAvgPool(AdaptiveAvgPool2d pool, string input)

@@ -4,11 +4,12 @@ using System.Globalization;
 using System.Text.Json;
 using Fer.Inference;
 using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 
 namespace Fer.Cli;
 
-/// <summary><c>fer classify</c>: classify local files and folders offline, one line per file.</summary>
+/// <summary><c>fer classify</c>: find and classify the faces of local files and folders offline, one line per face (or per file without one).</summary>
 internal static class ClassifyCommand
 {
     private static readonly JsonSerializerOptions JsonLine = new() { WriteIndented = false };
@@ -19,53 +20,83 @@ internal static class ClassifyCommand
         var model = new Option<DirectoryInfo?>("--model") { Description = "A model version folder; default: the repository's demo model (models/demo)." };
         var format = new Option<string>("--format") { Description = "table | json (one object per line) | csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("classify", "Classify local image files with a model folder; no storage needed.") { paths, model, format };
-        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(model)?.FullName, parse.GetValue(format)!, Console.Out));
+        var faces = new Option<string?>("--faces") { Description = "detect | whole-image (each file is a face crop) | auto; default: the model's manifest, else detect." };
+        faces.AcceptOnlyFromAmong([.. FaceFinding.All]);
+        var annotate = new Option<DirectoryInfo?>("--annotate") { Description = "Also write a copy of each photo with its faces' boxes and labels drawn into this folder." };
+        var command = new Command("classify", "Find and classify the faces of local image files with a model folder; no storage needed.") { paths, model, format, faces, annotate };
+        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(model)?.FullName, parse.GetValue(format)!, Console.Out, parse.GetValue(faces), parse.GetValue(annotate)?.FullName));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> paths, string? modelDirectory, string format, TextWriter output)
+    public static int Run(IReadOnlyList<string> paths, string? modelDirectory, string format, TextWriter output, string? faceFinding = null, string? annotateDirectory = null)
     {
         modelDirectory ??= RepositoryPaths.Find(RepositoryPaths.DemoModel)
             ?? throw new CliException($"No --model given and no demo model found ({RepositoryPaths.DemoModel} in or above the current folder).");
-        using var classifier = EmotionClassifier.Open(modelDirectory);
-        var files = Expand(paths);
+        FaceDetector? detector = null;
+        try
+        {
+            using var classifier = EmotionClassifier.Open(modelDirectory, faces: manifest =>
+            {
+                var mode = FaceFinding.Resolve(faceFinding, manifest);
+                detector = mode == FaceFinding.WholeImage ? null : FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
+                return new FaceLocator(mode, detector);
+            });
+            return Run(classifier, Expand(paths), format, output, annotateDirectory);
+        }
+        finally
+        {
+            detector?.Dispose();
+        }
+    }
+
+    private static int Run(EmotionClassifier classifier, List<string> files, string format, TextWriter output, string? annotateDirectory)
+    {
+        var annotated = new HashSet<string>(StringComparer.Ordinal);
         if (format == "csv")
         {
-            output.WriteLine("path,status,emotion,confidence," + string.Join(',', classifier.Manifest.Labels) + ",errorCode,error,ms");
+            output.WriteLine("path,face,faceCount,boxX,boxY,boxWidth,boxHeight,detectionScore,faceSource,status,emotion,confidence," + string.Join(',', classifier.Manifest.Labels) + ",errorCode,error,ms");
         }
 
         var rejected = 0;
         foreach (var file in files)
         {
             var clock = Stopwatch.StartNew();
-            var result = Classify(classifier, file);
+            var results = Classify(classifier, file);
             var milliseconds = clock.Elapsed.TotalMilliseconds;
-            rejected += result.Status == ClassificationStatus.Classified ? 0 : 1;
-            output.WriteLine(format switch
+            rejected += results.Any(r => r.Status != ClassificationStatus.Classified) ? 1 : 0;
+            foreach (var result in results)
             {
-                "json" => Json(file, result),
-                "csv" => Csv(file, result, classifier.Manifest.Labels, milliseconds),
-                _ => Table(file, result, milliseconds),
-            });
+                output.WriteLine(format switch
+                {
+                    "json" => Json(file, result, milliseconds),
+                    "csv" => Csv(file, result, classifier.Manifest.Labels, milliseconds),
+                    _ => Table(file, result, milliseconds),
+                });
+            }
+
+            if (annotateDirectory is not null && PhotoAnnotator.Write(file, results, annotateDirectory, annotated) is { } picture && format == "table")
+            {
+                output.WriteLine($"           annotated: {picture}");
+            }
         }
 
         return rejected == 0 ? ExitCodes.Success : ExitCodes.SomeRejected;
     }
 
-    private static ClassificationResult Classify(EmotionClassifier classifier, string file)
+    /// <summary>A result per face of the file, or one saying why it has none.</summary>
+    private static IReadOnlyList<ClassificationResult> Classify(EmotionClassifier classifier, string file)
     {
         try
         {
-            return classifier.Classify(File.ReadAllBytes(file));
+            return classifier.ClassifyPhotos([File.ReadAllBytes(file)])[0];
         }
         catch (IOException e)
         {
-            return ClassificationResult.Rejected("file-unreadable", e.Message, classifier.Version);
+            return [ClassificationResult.Rejected("file-unreadable", e.Message, classifier.Version)];
         }
         catch (UnauthorizedAccessException e)
         {
-            return ClassificationResult.Rejected("file-unreadable", e.Message, classifier.Version);
+            return [ClassificationResult.Rejected("file-unreadable", e.Message, classifier.Version)];
         }
     }
 
@@ -91,9 +122,15 @@ internal static class ClassifyCommand
         return files;
     }
 
-    private static string Json(string path, ClassificationResult result) => JsonSerializer.Serialize(new
+    /// <summary>One object per face (docs/design.md, "Uploads and results"); <c>ms</c> is the whole file's time.</summary>
+    private static string Json(string path, ClassificationResult result, double milliseconds) => JsonSerializer.Serialize(new
     {
         path,
+        face = result.FaceIndex,
+        faceCount = result.FaceCount,
+        box = result.Box is { } box ? new { x = box.X, y = box.Y, width = box.Width, height = box.Height } : null,
+        detectionScore = result.DetectionScore,
+        faceSource = result.FaceSource,
         status = result.Status,
         emotion = result.Emotion,
         confidence = result.Status == ClassificationStatus.Classified ? result.Confidence : (double?)null,
@@ -103,20 +140,29 @@ internal static class ClassifyCommand
         modelVersion = result.ModelVersion,
         errorCode = result.ErrorCode,
         error = result.Error,
+        ms = Math.Round(milliseconds, 1),
     }, JsonLine);
 
     private static string Csv(string path, ClassificationResult result, IReadOnlyList<string> labels, double milliseconds)
     {
         static string Field(string? value) => value is null ? string.Empty : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
         var scores = labels.Select(l => result.Scores.TryGetValue(l, out var p) ? p.ToString("F6", CultureInfo.InvariantCulture) : string.Empty);
-        return string.Join(',', new[] { Field(path), result.Status, result.Emotion ?? string.Empty, result.Status == ClassificationStatus.Classified ? result.Confidence.ToString("F6", CultureInfo.InvariantCulture) : string.Empty }
+        static string Number(double? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        var face = new[] { Number(result.FaceIndex), Number(result.FaceCount), Number(result.Box?.X), Number(result.Box?.Y), Number(result.Box?.Width), Number(result.Box?.Height), Number(result.DetectionScore), result.FaceSource ?? string.Empty };
+        return string.Join(',', new[] { Field(path) }.Concat(face).Concat(new[] { result.Status, result.Emotion ?? string.Empty, result.Status == ClassificationStatus.Classified ? result.Confidence.ToString("F6", CultureInfo.InvariantCulture) : string.Empty })
             .Concat(scores).Concat([result.ErrorCode ?? string.Empty, Field(result.Error), milliseconds.ToString("F1", CultureInfo.InvariantCulture)]));
     }
 
     private static string Table(string path, ClassificationResult result, double milliseconds) =>
         result.Status == ClassificationStatus.Classified
-            ? string.Create(CultureInfo.InvariantCulture, $"{result.Emotion,-10} {result.Confidence,6:P1}  {milliseconds,6:F1} ms  {path}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{result.Emotion,-10} {result.Confidence,6:P1}  {milliseconds,6:F1} ms  {path}  face {result.FaceIndex + 1}/{result.FaceCount} {Describe(result)}")
             : $"{result.Status,-10} {result.ErrorCode}  {path}: {result.Error}";
+
+    private static string Describe(ClassificationResult result) => result.Box is not { } box
+        ? string.Empty
+        : result.FaceSource == FaceSources.WholeImage
+            ? "(whole image)"
+            : string.Create(CultureInfo.InvariantCulture, $"at {box.X},{box.Y} {box.Width}x{box.Height}");
 }
 
 /// <summary>A failure fer reports in one line and exits 1 for.</summary>

@@ -1,6 +1,7 @@
 using Fer.Inference.Pipeline;
 using System.CommandLine;
 using Fer.Inference.Storage;
+using Fer.Inference.Models;
 
 namespace Fer.Cli;
 
@@ -20,7 +21,8 @@ internal static class DemoCommand
             var connection = StorageOptions.Resolve(parse);
             using var azurite = connection.ConnectionString == StorageConnection.DevelopmentStorage && !LocalAzurite.IsListening() ? LocalAzurite.Start() : null;
             Console.WriteLine(azurite is null ? "Using the storage that is already running." : "Started Azurite (in memory) on ports 10000-10002.");
-            using var services = CliLogging.Connect(connection);
+            // The sample faces are 160 px hand-cut crops, some too tight for the detector: auto classifies those whole and says so.
+            using var services = CliLogging.Connect(connection, FaceFinding.Auto);
             await services.EnsureCreatedAsync(ct).ConfigureAwait(false);
 
             var model = RepositoryPaths.Find(RepositoryPaths.DemoModel) ?? throw new CliException($"The demo model ({RepositoryPaths.DemoModel}) was not found; run fer from the repository.");

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Fer.Inference;
 using Fer.Inference.Classification;
+using Fer.Inference.Models;
 using Fer.Inference.Storage;
 
 namespace Fer.Cli;
@@ -47,10 +48,12 @@ internal static class StorageCommands
     public static Command Process()
     {
         var batch = new Option<string>("--batch") { Description = "The batch to classify.", Required = true };
-        var command = new Command("process", "Classify every blob of a batch that has no up-to-date row (the pipeline's batch mode).") { batch };
+        var faces = new Option<string?>("--faces") { Description = "detect | whole-image (each blob is a face crop) | auto; default: the model's manifest, else detect." };
+        faces.AcceptOnlyFromAmong([.. FaceFinding.All]);
+        var command = new Command("process", "Find and classify the faces of every blob of a batch that has no up-to-date rows (the pipeline's batch mode).") { batch, faces };
         command.SetAction(async (parse, ct) =>
         {
-            using var services = CliLogging.Connect(StorageOptions.Resolve(parse));
+            using var services = CliLogging.Connect(StorageOptions.Resolve(parse), parse.GetValue(faces));
             await services.EnsureCreatedAsync(ct).ConfigureAwait(false);
             var run = await services.Processor.ProcessAsync(parse.GetValue(batch)!, new Progress<int>(n => Console.Error.Write($"\rclassified {n}...")), ct).ConfigureAwait(false);
             Console.Error.WriteLine();
@@ -101,9 +104,13 @@ internal static class StorageCommands
             foreach (var row in page.Rows)
             {
                 Console.WriteLine(json
-                    ? JsonSerializer.Serialize(new { row.BlobName, row.Status, row.Emotion, row.Confidence, row.ModelVersion, row.ErrorCode, row.Error })
+                    ? JsonSerializer.Serialize(new
+                    {
+                        row.BlobName, Face = row.FaceIndex, row.FaceCount, Box = row.BoxX is null ? null : new { X = row.BoxX, Y = row.BoxY, Width = row.BoxWidth, Height = row.BoxHeight },
+                        row.DetectionScore, row.FaceSource, row.Status, row.Emotion, row.Confidence, row.ModelVersion, row.ErrorCode, row.Error,
+                    })
                     : row.Status == ClassificationStatus.Classified
-                        ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}  {row.BlobName}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}  {row.BlobName}  face {row.FaceIndex + 1}/{row.FaceCount} at {row.BoxX},{row.BoxY} {row.BoxWidth}x{row.BoxHeight}")
                         : $"{row.Status,-10} {row.ErrorCode}  {row.BlobName}");
             }
 
@@ -122,7 +129,7 @@ internal static class StorageCommands
             return;
         }
 
-        Console.WriteLine($"Batch '{batch}': {summary.Total} row(s); " + string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}")));
+        Console.WriteLine($"Batch '{batch}': {summary.Images} image(s), {summary.Faces} face(s), {summary.Total} row(s); " + string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}")));
         foreach (var label in EmotionLabels.Canonical)
         {
             var count = summary.ByEmotion.GetValueOrDefault(label);

@@ -44,5 +44,7 @@ internal static class CliLogging
 {
     public static ILoggerFactory Factory { get; } = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
-    public static ServingComponents Connect(StorageConnection connection) => new(connection, loggers: Factory);
+    /// <param name="faceFinding">How faces are found (<c>--faces</c>); null follows the model's manifest.</param>
+    public static ServingComponents Connect(StorageConnection connection, string? faceFinding = null) =>
+        new(connection, new FerOptions { FaceFinding = faceFinding }, Factory);
 }

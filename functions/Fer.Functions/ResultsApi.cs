@@ -65,6 +65,7 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models, Batch
             status = serving ? (health.LastError is null ? "healthy" : "degraded") : "no-model",
             modelVersion = health.Version,
             executionProvider = health.ExecutionProvider,
+            faceFinding = health.FaceFinding,
             lastModelCheck = health.LastCheck,
             lastError = health.LastError,
         });
@@ -88,6 +89,11 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models, Batch
     private static object ToItem(EmotionRow row) => new
     {
         blobName = row.BlobName,
+        face = row.FaceIndex,
+        faceCount = row.FaceCount,
+        box = row.BoxX is null ? null : new { x = row.BoxX, y = row.BoxY, width = row.BoxWidth, height = row.BoxHeight },
+        detectionScore = row.DetectionScore,
+        faceSource = row.FaceSource,
         status = row.Status,
         emotion = row.Emotion,
         confidence = row.Confidence,

@@ -42,6 +42,18 @@ public sealed class FerOptions
     /// </summary>
     public bool CoalesceRequests { get; set; } = true;
 
+    /// <summary>
+    /// How faces are found: "detect", "whole-image" or "auto" (<see cref="Models.FaceFinding"/>). Unset: the serving
+    /// model's manifest says (<c>input.faces</c>), and a manifest without it means "detect".
+    /// </summary>
+    public string? FaceFinding { get; set; }
+
+    /// <summary>The face detector folder; default: <c>face-detector</c> beside the program (the build copies models/face-detector there).</summary>
+    public string? FaceDetectorDirectory { get; set; }
+
+    /// <summary>The face detector folder that ships beside the program.</summary>
+    public static string DefaultFaceDetectorDirectory => Path.Combine(AppContext.BaseDirectory, "face-detector");
+
     /// <summary>Images classified per ONNX Runtime call in batch processing.</summary>
     public int BatchSize { get; set; } = 8;
 }

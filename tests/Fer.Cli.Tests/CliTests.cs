@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fer.Inference.Classification;
+using Fer.Inference.Models;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Tests;
 using Fer.Testing;
@@ -18,6 +19,38 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Classify_prints_one_json_object_per_face_with_its_box_and_no_face_for_a_blank_image()
+    {
+        Directory.CreateDirectory(root);
+        var photo = Path.Combine(FaceApiReference.ExpectedDirectory, "obama_family.input.png");
+        var blank = Path.Combine(root, "blank.png");
+        File.WriteAllBytes(blank, TestImages.Png(640, 480, SKColors.LightGray));
+        var demo = Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo");
+
+        var annotated = Path.Combine(root, "annotated");
+
+        using var output = new StringWriter();
+        var exit = ClassifyCommand.Run([photo, blank], demo, "json", output, annotateDirectory: annotated);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(ExitCodes.SomeRejected, exit);
+        var faces = lines.Where(l => l.GetProperty("path").GetString() == photo).ToList();
+        Assert.Equal([0, 1, 2, 3], faces.Select(f => f.GetProperty("face").GetInt32()));
+        Assert.All(faces, f => Assert.Equal("classified", f.GetProperty("status").GetString()));
+        Assert.All(faces, f => Assert.InRange(f.GetProperty("box").GetProperty("height").GetInt32(), 60, 120));
+        Assert.All(faces, f => Assert.Equal(7, f.GetProperty("scores").EnumerateObject().Count()));
+        var none = Assert.Single(lines, l => l.GetProperty("path").GetString() == blank);
+        Assert.Equal(("rejected", "no-face"), (none.GetProperty("status").GetString(), none.GetProperty("errorCode").GetString()));
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("box").ValueKind);
+        using var drawn = SKBitmap.Decode(Path.Combine(annotated, "obama_family.input.annotated.jpg"));
+        Assert.Equal((640, 427), (drawn.Width, drawn.Height));
+        var box = faces[0].GetProperty("box");
+        var edge = drawn.GetPixel(box.GetProperty("x").GetInt32() + (box.GetProperty("width").GetInt32() / 2), box.GetProperty("y").GetInt32() + box.GetProperty("height").GetInt32());
+        Assert.True(edge.Red > 180 && edge.Green > 180 && edge.Blue < 110, $"the box's bottom edge is drawn in yellow, found {edge}");
+        Assert.True(File.Exists(Path.Combine(annotated, "blank.annotated.jpg")));
     }
 
     [Fact]
@@ -52,7 +85,7 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         }
 
         using var output = new StringWriter();
-        var exit = ClassifyCommand.Run([folder], model, "json", output);
+        var exit = ClassifyCommand.Run([folder], model, "json", output, FaceFinding.WholeImage); // generated images hold no face: decoding is under test
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(ExitCodes.SomeRejected, exit);
@@ -94,8 +127,8 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         var storage = new[] { "--connection-string", azurite.ConnectionString };
         Assert.Equal(0, await Run(["model", "publish", model, "--promote", .. storage]));
         Assert.Equal(0, await Run(["upload", folder, "--batch", batch, .. storage]));
-        var (exit, processed) = await Capture(["process", "--batch", batch, .. storage]);
-        var (_, again) = await Capture(["process", "--batch", batch, .. storage]);
+        var (exit, processed) = await Capture(["process", "--batch", batch, "--faces", "whole-image", .. storage]); // generated images: no face to detect
+        var (_, again) = await Capture(["process", "--batch", batch, "--faces", "whole-image", .. storage]);
         var (_, rows) = await Capture(["results", "--batch", batch, "--format", "json", .. storage]);
         var (_, summary) = await Capture(["results", "--batch", batch, "--summary", .. storage]);
 
@@ -103,7 +136,7 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         Assert.Contains("200 blob(s), 0 already up to date, 200 classified", processed, StringComparison.Ordinal);
         Assert.Contains("200 blob(s), 200 already up to date, 0 classified", again, StringComparison.Ordinal);
         Assert.Equal(200, rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("200 row(s); 200 classified", summary, StringComparison.Ordinal);
+        Assert.Contains("200 image(s), 200 face(s), 200 row(s); 200 classified", summary, StringComparison.Ordinal);
     }
 
     [Fact]

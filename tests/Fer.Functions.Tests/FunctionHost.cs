@@ -13,7 +13,8 @@ internal sealed class FunctionHost : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public FunctionHost(Azurite azurite)
+    /// <param name="faceFinding">Whole-image unless a test is about finding faces: most uploads here are small generated images.</param>
+    public FunctionHost(Azurite azurite, string faceFinding = "whole-image")
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -24,6 +25,7 @@ internal sealed class FunctionHost : IDisposable
             ["Fer:ResultsTable"] = "emotions" + suffix,
             ["Fer:ModelRefreshInterval"] = "00:00:00",
             ["Fer:ModelCacheDirectory"] = Path.Combine(Path.GetTempPath(), "fer-fn-cache-" + suffix),
+            ["Fer:FaceFinding"] = faceFinding,
         }).Build();
         services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddFerServing(configuration).BuildServiceProvider();
         var options = Get<Microsoft.Extensions.Options.IOptions<FerOptions>>().Value;

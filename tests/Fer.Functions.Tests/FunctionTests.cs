@@ -54,12 +54,39 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         using var classifier = EmotionClassifier.Open(Path.Combine(models, "a"));
         var evaluated = ServingEvaluator.Classify(classifier, [new LabelledImage(file, 0)]).Single().Result;
 
-        var row = (await host.Get<ResultsStore>().GetAsync("same", "face.png"))!;
+        var row = Assert.Single(await host.Get<ResultsStore>().GetBlobRowsAsync("same", "face.png"));
         Assert.Equal(evaluated.Emotion, row.Emotion);
         foreach (var label in EmotionLabels.Canonical)
         {
             Assert.Equal(evaluated.Scores[label], row.Score(label)!.Value, 12);
         }
+    }
+
+    [Fact]
+    public async Task A_photo_uploaded_to_the_trigger_gives_a_row_per_face_in_the_results_and_the_summary()
+    {
+        using var host = new FunctionHost(azurite, faceFinding: "detect");
+        await host.Get<ModelStore>().PublishAsync(Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), promote: true);
+        var photo = await host.UploadAsync("party/obama_family.png", File.ReadAllBytes(Path.Combine(FaceApiReference.ExpectedDirectory, "obama_family.input.png")));
+        var blank = await host.UploadAsync("party/blank.png", Fer.Inference.Tests.TestImages.Png(800, 600, SKColors.Gray));
+        var function = host.Create<ClassifyFaceFunction>();
+        var api = host.Get<ResultsApi>();
+
+        await function.Run(photo, photo.Name, CancellationToken.None);
+        await function.Run(blank, blank.Name, CancellationToken.None);
+        var results = JsonDocument.Parse(Json((await api.ResultsAsync("party", null, null, null, null, CancellationToken.None)).Body)).RootElement.GetProperty("items").EnumerateArray().ToList();
+        var summary = JsonDocument.Parse(Json((await api.SummaryAsync("party", CancellationToken.None)).Body)).RootElement;
+        var health = Json((await api.HealthAsync(CancellationToken.None)).Body);
+
+        var faces = results.Where(r => r.GetProperty("blobName").GetString() == photo.Name).ToList();
+        Assert.Equal([0, 1, 2, 3], faces.Select(f => f.GetProperty("face").GetInt32()));
+        Assert.All(faces, f => Assert.True(f.GetProperty("box").GetProperty("width").GetInt32() > 40));
+        Assert.All(faces, f => Assert.Equal(ClassificationStatus.Classified, f.GetProperty("status").GetString()));
+        var none = Assert.Single(results, r => r.GetProperty("blobName").GetString() == blank.Name);
+        Assert.Equal(("rejected", "no-face", 0), (none.GetProperty("status").GetString(), none.GetProperty("errorCode").GetString(), none.GetProperty("faceCount").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("emotion").ValueKind);
+        Assert.Equal((5, 2, 4), (summary.GetProperty("Total").GetInt32(), summary.GetProperty("Images").GetInt32(), summary.GetProperty("Faces").GetInt32()));
+        Assert.Contains("\"faceFinding\":\"detect\"", health, StringComparison.Ordinal);
     }
 
     [Fact]

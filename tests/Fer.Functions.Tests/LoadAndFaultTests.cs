@@ -49,6 +49,7 @@ public sealed class LoadAndFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
             [ServiceRegistration.StorageConnectionName] = azurite.ConnectionString,
             ["Fer:ModelRefreshInterval"] = "00:00:00.5",
             ["Fer:ModelCacheDirectory"] = Path.Combine(work, "cache"),
+            ["Fer:FaceFinding"] = "whole-image", // load and faults, not faces: the generated uploads are whole-image faces
         }).Build();
         await using var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Critical)).AddFerServing(configuration).BuildServiceProvider();
         var models = services.GetRequiredService<ModelStore>();

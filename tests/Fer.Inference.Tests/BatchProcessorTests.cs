@@ -54,12 +54,12 @@ public sealed class BatchProcessorTests(Azurite azurite) : IDisposable
         await storage.Models.PublishAsync(models.Sub("a"), promote: true);
         var kept = await storage.UploadAsync("gone/kept.png", TestImages.Png(20, 20, SKColors.Gray));
         var deleted = await storage.UploadAsync("gone/deleted.png", TestImages.Png(20, 20, SKColors.Gray));
-        var listed = new[] { kept, deleted }.Select(b => new InspectedBlob(b, FaceBlobName.Parse(b.Name, "default"), "\"0x1\"", 100, null)).ToList();
+        var listed = new[] { kept, deleted }.Select(b => new InspectedBlob(b, FaceBlobName.Parse(b.Name, "default"), "\"0x1\"", 100, [])).ToList();
         await deleted.DeleteAsync();
 
         var rows = await storage.Pipeline.ProcessInspectedAsync(await storage.Provider.GetAsync(), listed);
 
-        Assert.Equal(ClassificationStatus.Classified, rows[0]!.Status);
+        Assert.Equal(ClassificationStatus.Classified, Assert.Single(rows[0]!).Status);
         Assert.Null(rows[1]);
         Assert.Equal("gone/kept.png", Assert.Single(await storage.AllRowsAsync("gone")).BlobName);
     }

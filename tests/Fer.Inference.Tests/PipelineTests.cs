@@ -1,4 +1,5 @@
 using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Storage;
@@ -22,14 +23,16 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         await storage.Models.PublishAsync(models.Sub("a"), promote: true);
         var blob = await storage.UploadAsync("batch-1/people/face 1.jpg", TestImages.Jpeg(64, 48, SKColors.Orange));
 
-        var row = await storage.Pipeline.ProcessAsync(blob);
+        var row = Assert.Single((await storage.Pipeline.ProcessAsync(blob))!);
         await storage.Pipeline.ProcessAsync(blob);
 
         var rows = await storage.AllRowsAsync("batch-1");
         var stored = Assert.Single(rows);
         Assert.Equal(ClassificationStatus.Classified, stored.Status);
         Assert.Equal("batch-1/people/face 1.jpg", stored.BlobName);
-        Assert.Equal("people%2Fface 1.jpg", stored.RowKey);
+        Assert.Equal("people%2Fface 1.jpg~0000", stored.RowKey); // the blob's key extended by its face index
+        Assert.Equal((0, 1, FaceSources.WholeImage), (stored.FaceIndex, stored.FaceCount, stored.FaceSource));
+        Assert.Equal((0, 0, 64, 48), (stored.BoxX, stored.BoxY, stored.BoxWidth, stored.BoxHeight));
         Assert.Equal(manifest.Version, stored.ModelVersion);
         Assert.Equal((64, 48), (stored.Width, stored.Height));
         Assert.Contains(stored.Emotion, EmotionLabels.Canonical);
@@ -37,7 +40,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         Assert.Equal(1.0, scores.Sum(), 6);
         Assert.Equal(scores.Max(), stored.Confidence!.Value, 9);
         Assert.False(string.IsNullOrEmpty(stored.BlobETag));
-        Assert.Equal(row!.ProcessedAt, stored.ProcessedAt); // the second pass found the work done and wrote nothing
+        Assert.Equal(row.ProcessedAt, stored.ProcessedAt); // the second pass found the work done and wrote nothing
     }
 
     [Fact]
@@ -70,7 +73,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
             blobs.Add(await storage.UploadAsync(name, content));
         }
 
-        var rows = await storage.Pipeline.ProcessBatchAsync(blobs);
+        var rows = (await storage.Pipeline.ProcessBatchAsync(blobs)).Select(r => Assert.Single(r!)).ToList();
 
         for (var i = 0; i < cases.Length; i++)
         {
@@ -80,7 +83,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         }
 
         Assert.Equal(cases.Length, (await storage.AllRowsAsync("bad")).Count);
-        var rotated = rows[Array.FindIndex(cases, c => c.Name == "bad/rotated.jpg")]!;
+        var rotated = rows[Array.FindIndex(cases, c => c.Name == "bad/rotated.jpg")];
         Assert.Equal((20, 40), (rotated.Width, rotated.Height));
     }
 
@@ -114,10 +117,10 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         await storage.Models.PublishAsync(models.Sub("a"), promote: true);
         var blob = await storage.UploadAsync("swap/face.png", TestImages.Png(30, 30, SKColors.Pink));
 
-        Assert.Equal(first.Version, (await storage.Pipeline.ProcessAsync(blob))!.ModelVersion);
+        Assert.Equal(first.Version, Assert.Single((await storage.Pipeline.ProcessAsync(blob))!).ModelVersion);
 
         await storage.Models.PublishAsync(models.Sub("b"), promote: true);
-        Assert.Equal(second.Version, (await storage.Pipeline.ProcessAsync(blob))!.ModelVersion);
+        Assert.Equal(second.Version, Assert.Single((await storage.Pipeline.ProcessAsync(blob))!).ModelVersion);
         Assert.Single(await storage.AllRowsAsync("swap"));
 
         // A third version whose ONNX file is damaged after publishing: refused, the second keeps serving.
@@ -129,7 +132,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
 
         Assert.Equal(second.Version, storage.Provider.Health.Version);
         Assert.Contains("cannot be served: 'model.onnx' has 7 bytes", storage.Provider.Health.LastError, StringComparison.Ordinal);
-        Assert.Equal(second.Version, (await storage.Pipeline.ProcessAsync(await storage.UploadAsync("swap/other.png", TestImages.Png(30, 30, SKColors.Red))))!.ModelVersion);
+        Assert.Equal(second.Version, Assert.Single((await storage.Pipeline.ProcessAsync(await storage.UploadAsync("swap/other.png", TestImages.Png(30, 30, SKColors.Red))))!).ModelVersion);
     }
 
     [Fact]
@@ -165,9 +168,9 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         var second = await storage.Results.QueryAsync("q", null, null, pageSize: 5, first.ContinuationToken);
         var rejected = await storage.Results.QueryAsync("q", null, ClassificationStatus.Rejected, 100, null);
         var hostile = await storage.Results.QueryAsync("q", "x' or PartitionKey ne 'q", null, 100, null);
-        var emotion = rows[0]!.Emotion!;
+        var emotion = rows[0]![0].Emotion!;
 
-        Assert.Equal(12, summary.Total);
+        Assert.Equal((12, 12, 10), (summary.Total, summary.Images, summary.Faces));
         Assert.Equal(10, summary.ByStatus[ClassificationStatus.Classified]);
         Assert.Equal(2, summary.ByStatus[ClassificationStatus.Rejected]);
         Assert.Equal(10, summary.ByEmotion.Values.Sum());

@@ -10,7 +10,7 @@ public sealed class RequestCoalescerTests
         using var firstCallStarted = new SemaphoreSlim(0);
         using var releaseFirstCall = new SemaphoreSlim(0);
         var batchSizes = new List<int>();
-        using var coalescer = new RequestCoalescer(images =>
+        using var coalescer = new RequestCoalescer<ClassificationResult>(images =>
         {
             batchSizes.Add(images.Count);
             if (batchSizes.Count == 1)
@@ -36,7 +36,7 @@ public sealed class RequestCoalescerTests
     [Fact]
     public async Task A_failing_call_fails_its_callers_only_and_a_retired_coalescer_says_so()
     {
-        var coalescer = new RequestCoalescer(images => images[0].Length == 13
+        var coalescer = new RequestCoalescer<ClassificationResult>(images => images[0].Length == 13
             ? throw new InvalidOperationException("ONNX Runtime failed")
             : images.Select(AnswerFor).ToList(), maxBatch: 8);
 

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Fer.Inference.Models;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;
 using Fer.Testing;
@@ -8,7 +9,8 @@ namespace Fer.Inference.Tests;
 /// <summary>Fresh containers and table (unique names) on the shared Azurite, plus the serving objects over them.</summary>
 internal sealed class StorageFixture : IDisposable
 {
-    public StorageFixture(Azurite azurite, TimeSpan? refresh = null)
+    /// <param name="faceFinding">Whole-image by default: most tests here are about storage, with small generated images that hold no face.</param>
+    public StorageFixture(Azurite azurite, TimeSpan? refresh = null, string faceFinding = FaceFinding.WholeImage)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         Options = new FerOptions
@@ -18,6 +20,7 @@ internal sealed class StorageFixture : IDisposable
             ResultsTable = "emotions" + suffix,
             ModelRefreshInterval = refresh ?? TimeSpan.Zero,
             ModelCacheDirectory = Path.Combine(Path.GetTempPath(), "fer-model-cache-" + suffix),
+            FaceFinding = faceFinding,
         };
         Components = new ServingComponents(new StorageConnection { ConnectionString = azurite.ConnectionString }, Options);
         Components.EnsureCreatedAsync().GetAwaiter().GetResult();

@@ -30,6 +30,21 @@ public sealed record ClassificationResult
 
     public string? ModelVersion { get; init; }
 
+    /// <summary>Which face of the image this is (0 = the detector's most confident); null for a result about the whole file.</summary>
+    public int? FaceIndex { get; init; }
+
+    /// <summary>How many faces the image has (0 for <c>no-face</c>); null when the file could not be looked at.</summary>
+    public int? FaceCount { get; init; }
+
+    /// <summary>The face's box in the original image's pixels (the whole image for a whole-image face).</summary>
+    public FaceDetection.FaceBox? Box { get; init; }
+
+    /// <summary>The detector's score for the face; null when no detector found it (whole-image).</summary>
+    public double? DetectionScore { get; init; }
+
+    /// <summary><c>detected</c>, or <c>whole-image</c> when the image was classified as one face crop.</summary>
+    public string? FaceSource { get; init; }
+
     public string? ErrorCode { get; init; }
 
     public string? Error { get; init; }

@@ -1,3 +1,4 @@
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Preprocessing;
 
@@ -9,19 +10,25 @@ namespace Fer.Inference.Classification;
 /// </summary>
 public sealed class EmotionClassifier : IDisposable
 {
-    /// <summary>The most concurrent single-image requests joined into one ONNX Runtime call.</summary>
+    /// <summary>The most concurrent single-photo requests joined into one ONNX Runtime call.</summary>
     private const int MaxCoalescedBatch = 8;
+
+    /// <summary>The most faces per ONNX Runtime call: a photo of a crowd is classified in slices, bounding memory.</summary>
+    private const int MaxFacesPerRun = 64;
 
     private readonly ModelVersionFolder folder;
     private readonly ImagePreprocessor preprocessor;
-    private readonly RequestCoalescer coalescer;
+    private readonly FaceLocator faces;
+    private readonly RequestCoalescer<IReadOnlyList<ClassificationResult>> coalescer;
 
-    public EmotionClassifier(ModelVersionFolder folder, ImageLimits? limits = null)
+    /// <param name="faces">How photos are searched for faces; default: each image is one face crop (whole-image).</param>
+    public EmotionClassifier(ModelVersionFolder folder, ImageLimits? limits = null, FaceLocator? faces = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         this.folder = folder;
         preprocessor = new ImagePreprocessor(folder.Manifest.Input, limits);
-        coalescer = new RequestCoalescer(ClassifyBatch, MaxCoalescedBatch);
+        this.faces = faces ?? new FaceLocator(FaceFinding.WholeImage, null, limits);
+        coalescer = new RequestCoalescer<IReadOnlyList<ClassificationResult>>(ClassifyPhotos, MaxCoalescedBatch);
     }
 
     public ModelManifest Manifest => folder.Manifest;
@@ -30,36 +37,43 @@ public sealed class EmotionClassifier : IDisposable
 
     public string ExecutionProvider => folder.Session.ExecutionProvider;
 
-    /// <summary>Opens, verifies and loads a model version folder.</summary>
-    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null, string graphOptimization = "all") =>
-        new(ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn, graphOptimization), limits);
+    /// <summary>How <see cref="ClassifyPhotos"/> finds faces: detect, whole-image or auto.</summary>
+    public string FaceFindingMode => faces.Mode;
 
+    /// <summary>Opens, verifies and loads a model version folder.</summary>
+    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null, string graphOptimization = "all", Func<ModelManifest, FaceLocator>? faces = null)
+    {
+        var folder = ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn, graphOptimization);
+        return new(folder, limits, faces?.Invoke(folder.Manifest));
+    }
+
+    /// <summary>Classifies one face crop (the whole image is the face).</summary>
     public ClassificationResult Classify(ReadOnlyMemory<byte> image) => ClassifyBatch([image])[0];
 
     /// <summary>
-    /// Classifies one image; concurrent calls share ONNX Runtime calls (see <see cref="RequestCoalescer"/>),
+    /// Classifies one photo; concurrent calls share ONNX Runtime calls (see <see cref="RequestCoalescer{TResult}"/>),
     /// which is how concurrent function invocations get batched.
     /// </summary>
-    public Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image) => coalescer.ClassifyAsync(image);
+    public Task<IReadOnlyList<ClassificationResult>> ClassifyPhotoAsync(ReadOnlyMemory<byte> image) => coalescer.ClassifyAsync(image);
 
-    /// <summary>ONNX Runtime calls made for <see cref="ClassifyAsync"/>, and the images they took.</summary>
+    /// <summary>ONNX Runtime calls made for <see cref="ClassifyPhotoAsync"/>, and the photos they took.</summary>
     public (long Calls, long Images) CoalescingStatistics => coalescer.Statistics;
 
-    /// <summary>Classifies several images with one ONNX Runtime call; the results are in input order.</summary>
+    /// <summary>
+    /// Classifies images that are face crops (FER2013 files; what <c>fer-train evaluate</c> measures), with one
+    /// ONNX Runtime call; the results are in input order.
+    /// </summary>
     public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<ReadOnlyMemory<byte>> images)
     {
         ArgumentNullException.ThrowIfNull(images);
         var results = new ClassificationResult?[images.Count];
-        var tensors = new float[images.Count][];
+        var tensors = new float[]?[images.Count];
         var sizes = new (int Width, int Height)[images.Count];
         Parallel.For(0, images.Count, i =>
         {
             try
             {
-                var prepared = preprocessor.Prepare(images[i].Span, out var width, out var height);
-                var tensor = new float[preprocessor.TensorLength];
-                preprocessor.Normalize(prepared, tensor);
-                tensors[i] = tensor;
+                tensors[i] = Tensor(preprocessor.Prepare(images[i].Span, out var width, out var height));
                 sizes[i] = (width, height);
             }
             catch (ImageRejectedException e)
@@ -69,24 +83,71 @@ public sealed class EmotionClassifier : IDisposable
         });
 
         var valid = Enumerable.Range(0, images.Count).Where(i => results[i] is null).ToList();
-        if (valid.Count > 0)
+        var classified = Run([.. valid.Select(i => tensors[i]!)]);
+        for (var k = 0; k < valid.Count; k++)
         {
-            var input = new float[valid.Count * preprocessor.TensorLength];
-            for (var k = 0; k < valid.Count; k++)
-            {
-                tensors[valid[k]].CopyTo(input, k * preprocessor.TensorLength);
-            }
-
-            var logits = folder.Session.Run(input, valid.Count);
-            var classes = folder.Session.ClassCount;
-            for (var k = 0; k < valid.Count; k++)
-            {
-                var i = valid[k];
-                results[i] = FromLogits(logits.AsSpan(k * classes, classes), sizes[i]);
-            }
+            var size = sizes[valid[k]];
+            results[valid[k]] = classified[k] with { Width = size.Width, Height = size.Height };
         }
 
         return results!;
+    }
+
+    /// <summary>
+    /// Classifies photos: each image's faces are found as <see cref="FaceFindingMode"/> says, and the faces of all
+    /// images go through ONNX Runtime together. Per image, in input order: one result per face, or one rejected
+    /// result about the whole file (<c>no-face</c>, or why the file cannot be read).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<ClassificationResult>> ClassifyPhotos(IReadOnlyList<ReadOnlyMemory<byte>> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var located = new LocatedFaces?[images.Count];
+        var rejected = new ClassificationResult?[images.Count];
+        var tensors = new float[images.Count][][];
+        Parallel.For(0, images.Count, i =>
+        {
+            try
+            {
+                located[i] = faces.Locate(images[i].Span, preprocessor.Size);
+                tensors[i] = [.. located[i]!.Faces.Select(face => Tensor(preprocessor.PrepareDecoded(face.Crop)))];
+                if (located[i]!.Faces.Count == 0)
+                {
+                    rejected[i] = ClassificationResult.Rejected(ImageErrorCodes.NoFace, "No face was found in the image.", Version)
+                        with { FaceCount = 0, Width = located[i]!.Width, Height = located[i]!.Height };
+                }
+            }
+            catch (ImageRejectedException e)
+            {
+                rejected[i] = ClassificationResult.Rejected(e.Code, e.Message, Version);
+            }
+        });
+
+        var classified = Run([.. Enumerable.Range(0, images.Count).Where(i => rejected[i] is null).SelectMany(i => tensors[i])]);
+        var results = new IReadOnlyList<ClassificationResult>[images.Count];
+        var next = 0;
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (rejected[i] is { } rejection)
+            {
+                results[i] = [rejection];
+                continue;
+            }
+
+            var image = located[i]!;
+            results[i] = [.. image.Faces.Select((face, index) => classified[next + index] with
+            {
+                Width = image.Width,
+                Height = image.Height,
+                FaceIndex = index,
+                FaceCount = image.Faces.Count,
+                Box = face.Box,
+                DetectionScore = face.DetectionScore,
+                FaceSource = face.Source,
+            })];
+            next += image.Faces.Count;
+        }
+
+        return results;
     }
 
     /// <summary>Numerically stable softmax, in double.</summary>
@@ -120,7 +181,37 @@ public sealed class EmotionClassifier : IDisposable
         folder.Dispose();
     }
 
-    private ClassificationResult FromLogits(ReadOnlySpan<float> logits, (int Width, int Height) size)
+    private float[] Tensor(RgbImage prepared)
+    {
+        var tensor = new float[preprocessor.TensorLength];
+        preprocessor.Normalize(prepared, tensor);
+        return tensor;
+    }
+
+    /// <summary>Face tensors through ONNX Runtime, in slices of <see cref="MaxFacesPerRun"/>; a classified result per face, in order.</summary>
+    private List<ClassificationResult> Run(IReadOnlyList<float[]> tensors)
+    {
+        var results = new List<ClassificationResult>(tensors.Count);
+        var classes = folder.Session.ClassCount;
+        foreach (var slice in tensors.Chunk(MaxFacesPerRun))
+        {
+            var input = new float[slice.Length * preprocessor.TensorLength];
+            for (var k = 0; k < slice.Length; k++)
+            {
+                slice[k].CopyTo(input, k * preprocessor.TensorLength);
+            }
+
+            var logits = folder.Session.Run(input, slice.Length);
+            for (var k = 0; k < slice.Length; k++)
+            {
+                results.Add(FromLogits(logits.AsSpan(k * classes, classes)));
+            }
+        }
+
+        return results;
+    }
+
+    private ClassificationResult FromLogits(ReadOnlySpan<float> logits)
     {
         var probabilities = Softmax(logits);
         var best = 0;
@@ -139,8 +230,6 @@ public sealed class EmotionClassifier : IDisposable
             Emotion = labels[best],
             Confidence = probabilities[best],
             Scores = labels.Select((label, c) => (label, c)).ToDictionary(x => x.label, x => probabilities[x.c]),
-            Width = size.Width,
-            Height = size.Height,
             ModelVersion = Version,
         };
     }

@@ -8,15 +8,15 @@ namespace Fer.Inference.Classification;
 /// timer, so a lone request runs at once; under load, one batched call replaces several calls that
 /// would each want every core.
 /// </summary>
-internal sealed class RequestCoalescer : IDisposable
+internal sealed class RequestCoalescer<TResult> : IDisposable
 {
-    private readonly Func<IReadOnlyList<ReadOnlyMemory<byte>>, IReadOnlyList<ClassificationResult>> classifyBatch;
+    private readonly Func<IReadOnlyList<ReadOnlyMemory<byte>>, IReadOnlyList<TResult>> classifyBatch;
     private readonly int maxBatch;
     private readonly Channel<Request> queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private long calls;
     private long images;
 
-    public RequestCoalescer(Func<IReadOnlyList<ReadOnlyMemory<byte>>, IReadOnlyList<ClassificationResult>> classifyBatch, int maxBatch)
+    public RequestCoalescer(Func<IReadOnlyList<ReadOnlyMemory<byte>>, IReadOnlyList<TResult>> classifyBatch, int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         this.classifyBatch = classifyBatch;
@@ -27,12 +27,12 @@ internal sealed class RequestCoalescer : IDisposable
     /// <summary>Calls made so far, and the images they classified: their ratio is the mean batch.</summary>
     public (long Calls, long Images) Statistics => (Interlocked.Read(ref calls), Interlocked.Read(ref images));
 
-    public Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image)
+    public Task<TResult> ClassifyAsync(ReadOnlyMemory<byte> image)
     {
-        var request = new Request(image, new TaskCompletionSource<ClassificationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(image, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         return queue.Writer.TryWrite(request)
             ? request.Result.Task
-            : Task.FromException<ClassificationResult>(new ObjectDisposedException(nameof(EmotionClassifier), "This model version has been retired; classify with the current one."));
+            : Task.FromException<TResult>(new ObjectDisposedException(nameof(EmotionClassifier), "This model version has been retired; classify with the current one."));
     }
 
     /// <summary>Stops taking requests; those already queued are still answered.</summary>
@@ -68,5 +68,5 @@ internal sealed class RequestCoalescer : IDisposable
         }
     }
 
-    private sealed record Request(ReadOnlyMemory<byte> Image, TaskCompletionSource<ClassificationResult> Result);
+    private sealed record Request(ReadOnlyMemory<byte> Image, TaskCompletionSource<TResult> Result);
 }

@@ -143,6 +143,12 @@ public sealed record ModelInput
     [JsonIgnore]
     public bool EqualizesHistogram => Equalize == HistogramEqualization;
 
+    /// <summary>
+    /// How faces are found in what is served: "detect", "whole-image" (inputs already are face crops) or "auto"
+    /// (see <see cref="FaceFinding"/>). Absent: the serving default, "detect"; folders written before it existed stay valid.
+    /// </summary>
+    public string? Faces { get; init; }
+
     public const string HistogramEqualization = "histogram";
 
     public IEnumerable<string> Validate()
@@ -165,6 +171,11 @@ public sealed record ModelInput
         if (Equalize is not (null or "none" or HistogramEqualization))
         {
             yield return $"input.equalize '{Equalize}' is neither 'histogram' nor 'none'";
+        }
+
+        if (Faces is not null && !FaceFinding.IsKnown(Faces))
+        {
+            yield return $"input.faces '{Faces}' is not one of {string.Join(", ", FaceFinding.All)}";
         }
 
         if (Mean is null || Mean.Count != 3 || Std is null || Std.Count != 3)

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>Counts of one pass over a batch.</summary>
+/// <summary>Counts of one pass over a batch: blobs, and the rows written (a row per face, or one per blob without a face).</summary>
 public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int Rejected, int Failed, TimeSpan Elapsed)
 {
-    public double ImagesPerSecond => (Classified + Rejected) / Math.Max(1e-9, Elapsed.TotalSeconds);
+    public double ImagesPerSecond => (Blobs - UpToDate) / Math.Max(1e-9, Elapsed.TotalSeconds);
 }
 
 /// <summary>
@@ -32,10 +32,15 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
-        var done = new Dictionary<string, EmotionRow>(StringComparer.Ordinal);
+        var done = new Dictionary<string, List<EmotionRow>>(StringComparer.Ordinal);
         await foreach (var row in results.AllAsync(batch, cancellationToken).ConfigureAwait(false))
         {
-            done[row.BlobName] = row;
+            if (!done.TryGetValue(row.BlobName, out var rows))
+            {
+                done[row.BlobName] = rows = [];
+            }
+
+            rows.Add(row);
         }
 
         // The listing already gives every blob's ETag and size, and the rows were read above: hand both to the pipeline.
@@ -51,14 +56,14 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
 
             total++;
             var etag = FaceBlobName.NormalizeETag(item.Properties.ETag);
-            var row = done.GetValueOrDefault(item.Name);
-            if (row is not null && row.BlobETag == etag && row.ModelVersion == model.Version && row.Status != ClassificationStatus.Failed)
+            var rows = (IReadOnlyList<EmotionRow>?)done.GetValueOrDefault(item.Name) ?? [];
+            if (InspectedBlob.IsUpToDate(rows, etag, model.Version))
             {
                 upToDate++;
                 continue;
             }
 
-            todo.Add(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, row));
+            todo.Add(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, rows));
         }
 
         var counts = await StreamAsync(model, todo, progress, cancellationToken).ConfigureAwait(false);
@@ -76,6 +81,7 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
         var downloaded = Channel.CreateBounded<DownloadedGroup>(new BoundedChannelOptions(PrefetchedBatches) { SingleReader = true });
         var toWrite = Channel.CreateUnbounded<EmotionRow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var (classified, rejected, failed, written) = (0, 0, 0, 0);
+        var stale = new List<EmotionRow>();
 
         async Task DownloadAsync(CancellationToken ct)
         {
@@ -100,6 +106,7 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
                     classified += group.NewRows.Count(r => r.Status == ClassificationStatus.Classified);
                     rejected += group.NewRows.Count(r => r.Status == ClassificationStatus.Rejected);
                     failed += group.NewRows.Count(r => r.Status == ClassificationStatus.Failed);
+                    stale.AddRange(group.StaleRows);
                     foreach (var row in group.NewRows)
                     {
                         toWrite.Writer.TryWrite(row);
@@ -130,6 +137,9 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
         }
 
         await PipelineStages.RunAsync(cancellationToken, DownloadAsync, ct => Task.Run(() => ClassifyAsync(ct), ct), WriteAsync).ConfigureAwait(false);
+
+        // Only once the new rows are in: a reader never finds a blob with no rows at all.
+        await results.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
         return (classified, rejected, failed);
     }
 }

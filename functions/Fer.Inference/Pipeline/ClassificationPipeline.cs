@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Fer.Inference.Pipeline;
 
 /// <summary>
-/// One blob to one row: read, classify with the current model, upsert. A row whose BlobETag and
-/// ModelVersion match means the work is done. Bad images become <c>rejected</c> rows; a missing model
+/// One blob to its rows: read, find and classify its faces with the current model, upsert a row per face
+/// (or one row about the whole file: rejected, no face, failed) and delete its rows that no longer apply.
+/// Rows whose BlobETag and ModelVersion match mean the work is done. Bad images become <c>rejected</c> rows; a missing model
 /// or a storage fault is written as <c>failed</c> (when the table is reachable) and thrown, so the
 /// platform retries.
 /// </summary>
@@ -20,11 +21,11 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
-    public async Task<EmotionRow?> ProcessAsync(BlobClient blob, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<EmotionRow>?> ProcessAsync(BlobClient blob, CancellationToken cancellationToken = default) =>
         (await ProcessBatchAsync([blob], cancellationToken).ConfigureAwait(false))[0];
 
-    /// <summary>Processes blobs with one ONNX Runtime call per <see cref="FerOptions.BatchSize"/> images; returns a row per blob (null when the blob no longer exists).</summary>
-    public async Task<IReadOnlyList<EmotionRow?>> ProcessBatchAsync(IReadOnlyList<BlobClient> blobs, CancellationToken cancellationToken = default)
+    /// <summary>Processes blobs with one ONNX Runtime call per <see cref="FerOptions.BatchSize"/> images; returns the rows of each blob (null when the blob no longer exists).</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<EmotionRow>?>> ProcessBatchAsync(IReadOnlyList<BlobClient> blobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         EmotionClassifier model;
@@ -49,23 +50,26 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
 
     /// <summary>
     /// Processes blobs whose ETag, size and current row the caller already has (the batch mode lists them
-    /// all at once), so nothing is read twice; a null entry (a blob that is gone) gives a null row.
+    /// all at once), so nothing is read twice; a null entry (a blob that is gone) gives null rows.
     /// </summary>
-    public async Task<IReadOnlyList<EmotionRow?>> ProcessInspectedAsync(EmotionClassifier model, IReadOnlyList<InspectedBlob?> blobs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IReadOnlyList<EmotionRow>?>> ProcessInspectedAsync(EmotionClassifier model, IReadOnlyList<InspectedBlob?> blobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(blobs);
-        var rows = new List<EmotionRow?>(blobs.Count);
+        var rows = new List<IReadOnlyList<EmotionRow>?>(blobs.Count);
         var written = new List<EmotionRow>();
+        var stale = new List<EmotionRow>();
         foreach (var chunk in blobs.Chunk(Math.Max(1, settings.BatchSize)))
         {
             var group = await DownloadAsync(model, chunk, cancellationToken).ConfigureAwait(false);
             await ClassifyAsync(model, group).ConfigureAwait(false);
             rows.AddRange(group.Rows);
             written.AddRange(group.NewRows);
+            stale.AddRange(group.StaleRows);
         }
 
         await results.UpsertManyAsync(written, cancellationToken).ConfigureAwait(false);
+        await results.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
         return rows;
     }
 
@@ -84,15 +88,14 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
                 continue; // deleted since it was listed or triggered
             }
 
-            if (blob.Existing is { } existing && existing.BlobETag == blob.ETag && existing.ModelVersion == model.Version && existing.Status != ClassificationStatus.Failed)
+            if (InspectedBlob.IsUpToDate(blob.Existing, blob.ETag, model.Version))
             {
-                group.Rows[i] = existing;
+                group.Rows[i] = blob.Existing;
             }
             else if (blob.Length > settings.MaxImageBytes)
             {
-                group.Rows[i] = Row(blob.Name, blob.ETag, ClassificationResult.Rejected(
-                    ImageErrorCodes.TooLarge, $"The blob has {blob.Length:N0} bytes; the limit is {settings.MaxImageBytes:N0}.", model.Version), 0);
-                group.NewRows.Add(group.Rows[i]!);
+                group.Answer(i, [Row(blob.Name, blob.ETag, ClassificationResult.Rejected(
+                    ImageErrorCodes.TooLarge, $"The blob has {blob.Length:N0} bytes; the limit is {settings.MaxImageBytes:N0}.", model.Version), 0)]);
             }
             else
             {
@@ -127,7 +130,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     }
 
     /// <summary>
-    /// Classifies a downloaded group's images with one ONNX Runtime call and fills in their rows. A group
+    /// Classifies the faces of a downloaded group's images with one ONNX Runtime call and fills in their rows. A group
     /// of one (a blob-triggered invocation) joins whatever other invocations are classifying at the same time.
     /// </summary>
     internal async Task ClassifyAsync(EmotionClassifier model, DownloadedGroup group)
@@ -140,23 +143,22 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         var started = Stopwatch.GetTimestamp();
         var images = group.Pending.ConvertAll(p => (ReadOnlyMemory<byte>)p.Content.ToMemory());
         var classified = images.Count == 1 && settings.CoalesceRequests
-            ? [await model.ClassifyAsync(images[0]).ConfigureAwait(false)]
-            : model.ClassifyBatch(images);
+            ? [await model.ClassifyPhotoAsync(images[0]).ConfigureAwait(false)]
+            : model.ClassifyPhotos(images);
         var perImageMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds / group.Pending.Count;
         for (var k = 0; k < group.Pending.Count; k++)
         {
             var i = group.Pending[k].Index;
             var blob = group.Blobs[i]!;
-            group.Rows[i] = Row(blob.Name, blob.ETag, classified[k], perImageMs);
-            group.NewRows.Add(group.Rows[i]!);
+            group.Answer(i, [.. classified[k].Select(result => Row(blob.Name, blob.ETag, result, perImageMs))]);
         }
     }
 
-    /// <summary>The blob's ETag and size, and its current row; null when the blob no longer exists.</summary>
+    /// <summary>The blob's ETag and size, and its current rows; null when the blob no longer exists.</summary>
     private async Task<InspectedBlob?> InspectAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         var name = FaceBlobName.Parse(blob.Name, settings.DefaultBatch);
-        var existing = results.GetAsync(name.Batch, name.PathInBatch, cancellationToken);
+        var existing = results.GetBlobRowsAsync(name.Batch, name.PathInBatch, cancellationToken);
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -170,12 +172,13 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
     }
 
+    /// <summary>A face's row (key extended by the face index), or the row about the whole file (the blob's own key).</summary>
     private EmotionRow Row(FaceBlobName name, string etag, ClassificationResult result, double durationMs)
     {
         var row = new EmotionRow
         {
             PartitionKey = TableKeys.Encode(name.Batch),
-            RowKey = TableKeys.Encode(name.PathInBatch),
+            RowKey = result.FaceIndex is { } face ? TableKeys.FaceKey(name.PathInBatch, face) : TableKeys.Encode(name.PathInBatch),
             BlobName = name.BlobName,
             Status = result.Status,
             Emotion = result.Emotion,
@@ -186,6 +189,14 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             BlobETag = etag,
             ProcessedAt = clock.GetUtcNow(),
             DurationMs = durationMs,
+            FaceIndex = result.FaceIndex,
+            FaceCount = result.FaceCount,
+            BoxX = result.Box?.X,
+            BoxY = result.Box?.Y,
+            BoxWidth = result.Box?.Width,
+            BoxHeight = result.Box?.Height,
+            DetectionScore = result.DetectionScore,
+            FaceSource = result.FaceSource,
             ErrorCode = result.ErrorCode,
             Error = result.Error,
         };
@@ -202,8 +213,8 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         var name = FaceBlobName.Parse(blobName, settings.DefaultBatch);
         try
         {
-            var existing = await results.GetAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
-            if (existing is { Status: ClassificationStatus.Classified or ClassificationStatus.Rejected })
+            var existing = await results.GetBlobRowsAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
+            if (existing.Any(r => r.Status is ClassificationStatus.Classified or ClassificationStatus.Rejected))
             {
                 return; // keep the last good answer; the retry will replace it
             }

@@ -1,5 +1,6 @@
 using Azure;
 using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Storage;
@@ -21,7 +22,7 @@ public sealed class ModelUnavailableException(string message) : Exception(messag
 }
 
 /// <summary>What health reports about the model.</summary>
-public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError);
+public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError, string? FaceFinding = null);
 
 /// <summary>
 /// The one model of this instance, shared by every invocation. It follows fer/current.json: a new
@@ -35,6 +36,7 @@ public sealed class ModelProvider : IDisposable
     private readonly ILogger<ModelProvider> logger;
     private readonly TimeProvider time;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lazy<FaceDetector> detector;
     private EmotionClassifier? current;
     private DateTimeOffset? lastCheck;
     private string? lastError;
@@ -48,9 +50,16 @@ public sealed class ModelProvider : IDisposable
         _ = OnnxLogitsSession.ParseGraphOptimization(this.options.GraphOptimization); // a wrong setting fails at start, not at the first blob
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
+        if (this.options.FaceFinding is { Length: > 0 } faceFinding && !FaceFinding.IsKnown(faceFinding))
+        {
+            throw new ArgumentException($"The setting Fer:FaceFinding is '{faceFinding}'; it must be one of {string.Join(", ", FaceFinding.All)}, or unset to follow the model's manifest.", nameof(options));
+        }
+
+        // One detector for every model version: loaded at the first model that needs it, kept across swaps.
+        detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message)));
     }
 
-    public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError);
+    public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError, current?.FaceFindingMode);
 
     public ImageLimits Limits => new() { MaxEncodedBytes = options.MaxImageBytes, MaxPixels = options.MaxImagePixels };
 
@@ -88,7 +97,7 @@ public sealed class ModelProvider : IDisposable
 
             var cache = options.ModelCacheDirectory ?? Path.Combine(Path.GetTempPath(), "fer-models");
             var directory = await store.DownloadAsync(pointer.Version, cache, cancellationToken).ConfigureAwait(false);
-            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization);
+            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization, FaceLocatorFor);
             var previous = Interlocked.Exchange(ref current, loaded);
             (lastError, rejectedVersion) = (null, null);
             Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Version ?? "none");
@@ -110,9 +119,21 @@ public sealed class ModelProvider : IDisposable
         }
     }
 
+    /// <summary>How this model's faces are found: the setting, else its manifest; the detector only when that needs one.</summary>
+    private FaceLocator FaceLocatorFor(ModelManifest manifest)
+    {
+        var mode = FaceFinding.Resolve(options.FaceFinding, manifest);
+        return new FaceLocator(mode, mode == FaceFinding.WholeImage ? null : detector.Value, Limits);
+    }
+
     public void Dispose()
     {
         current?.Dispose();
+        if (detector.IsValueCreated)
+        {
+            detector.Value.Dispose();
+        }
+
         gate.Dispose();
     }
 

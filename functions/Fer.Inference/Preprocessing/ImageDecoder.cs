@@ -8,7 +8,16 @@ namespace Fer.Inference.Preprocessing;
 /// </summary>
 public static class ImageDecoder
 {
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null)
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null) =>
+        DecodeReduced(encoded, limits, int.MaxValue, out _, out _);
+
+    /// <summary>
+    /// Decodes at the smallest size the codec produces directly (JPEG scales by k/8 inside its DCT, far cheaper
+    /// than decoding in full and shrinking) whose longer side is still at least <paramref name="minLongSide"/>;
+    /// formats that cannot scale while decoding come out in full. <paramref name="fullWidth"/> and
+    /// <paramref name="fullHeight"/> are the full image's size, orientation applied, for mapping back.
+    /// </summary>
+    public static RgbImage DecodeReduced(ReadOnlySpan<byte> encoded, ImageLimits? limits, int minLongSide, out int fullWidth, out int fullHeight)
     {
         limits ??= ImageLimits.Default;
         if (encoded.IsEmpty)
@@ -38,7 +47,10 @@ public static class ImageDecoder
             throw new ImageRejectedException(ImageErrorCodes.TooManyPixels, $"The image header claims {width:N0}x{height:N0} pixels; the limit is {limits.MaxPixels:N0} pixels.");
         }
 
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var swapsAxes = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        (fullWidth, fullHeight) = swapsAxes ? (height, width) : (width, height);
+        var size = ScaledSize(codec, minLongSide);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result is not (SKCodecResult.Success))
@@ -48,6 +60,27 @@ public static class ImageDecoder
 
         using var oriented = Orientation.Apply(bitmap, codec.EncodedOrigin);
         return ToRgb(oriented ?? bitmap);
+    }
+
+    /// <summary>The smallest of the codec's own scaled sizes (k/8) whose longer side reaches <paramref name="minLongSide"/>; the full size otherwise.</summary>
+    private static SKSizeI ScaledSize(SKCodec codec, int minLongSide)
+    {
+        var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
+        if (Math.Max(full.Width, full.Height) <= minLongSide)
+        {
+            return full;
+        }
+
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width > 0 && scaled.Height > 0 && Math.Max(scaled.Width, scaled.Height) >= minLongSide && scaled != full)
+            {
+                return scaled;
+            }
+        }
+
+        return full;
     }
 
     /// <summary>The format a file claims by its first bytes, or null.</summary>

@@ -47,6 +47,16 @@ public sealed class ImagePreprocessor
     {
         var decoded = ImageDecoder.Decode(encoded, Limits);
         (originalWidth, originalHeight) = (decoded.Width, decoded.Height);
+        return PrepareDecoded(decoded);
+    }
+
+    /// <summary>
+    /// Steps 3-5 for pixels already decoded (a face cropped from a photo): colour, resize, equalisation.
+    /// The pixels of <paramref name="decoded"/> may be changed in place: pass an image nobody else reads.
+    /// </summary>
+    public RgbImage PrepareDecoded(RgbImage decoded)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
         if (Input.Color == "gray")
         {
             ToGrayInPlace(decoded.Pixels);

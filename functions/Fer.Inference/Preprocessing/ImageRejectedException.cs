@@ -40,4 +40,7 @@ public static class ImageErrorCodes
     public const string TooManyPixels = "image-too-many-pixels";
     public const string NotAnImage = "image-unrecognised-format";
     public const string Corrupt = "image-corrupt";
+
+    /// <summary>The detector found no face: the image gets no emotion rather than a guess.</summary>
+    public const string NoFace = "no-face";
 }

@@ -48,6 +48,25 @@ public sealed class EmotionRow : ITableEntity
 
     public double DurationMs { get; set; }
 
+    /// <summary>The face this row is about (0 = the detector's most confident); null for a row about the whole file.</summary>
+    public int? FaceIndex { get; set; }
+
+    /// <summary>The image's number of faces: 0 for a no-face row, null when the file could not be looked at.</summary>
+    public int? FaceCount { get; set; }
+
+    public int? BoxX { get; set; }
+
+    public int? BoxY { get; set; }
+
+    public int? BoxWidth { get; set; }
+
+    public int? BoxHeight { get; set; }
+
+    public double? DetectionScore { get; set; }
+
+    /// <summary><c>detected</c>, or <c>whole-image</c> when the whole image was classified as one face.</summary>
+    public string? FaceSource { get; set; }
+
     public string? ErrorCode { get; set; }
 
     public string? Error { get; set; }

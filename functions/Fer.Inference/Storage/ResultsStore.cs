@@ -7,10 +7,13 @@ namespace Fer.Inference.Storage;
 /// <summary>A page of results and the token for the next one.</summary>
 public sealed record ResultsPage(IReadOnlyList<EmotionRow> Rows, string? ContinuationToken);
 
-/// <summary>Counts and mean confidence of a batch.</summary>
-public sealed record BatchSummary(string Batch, int Total, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByEmotion, double? MeanConfidence);
+/// <summary>
+/// Counts and mean confidence of a batch: <paramref name="Total"/> rows, of <paramref name="Images"/> blobs, of which
+/// <paramref name="Faces"/> are face rows; emotions and confidence are counted over classified faces.
+/// </summary>
+public sealed record BatchSummary(string Batch, int Total, int Images, int Faces, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByEmotion, double? MeanConfidence);
 
-/// <summary>The results table: upserts (one row per blob), point reads, filtered pages, summaries.</summary>
+/// <summary>The results table: upserts (a row per face, or one row about the whole blob), a blob's rows, filtered pages, summaries.</summary>
 public sealed class ResultsStore(TableClient table)
 {
     public TableClient Table { get; } = table;
@@ -33,10 +36,33 @@ public sealed class ResultsStore(TableClient table)
         }
     }
 
-    public async Task<EmotionRow?> GetAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default)
+    /// <summary>Every row of one blob: its face rows, or its one row about the whole file (docs/design.md, "Uploads and results").</summary>
+    public async Task<IReadOnlyList<EmotionRow>> GetBlobRowsAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default)
     {
-        var response = await Table.GetEntityIfExistsAsync<EmotionRow>(TableKeys.Encode(batch), TableKeys.Encode(pathInBatch), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
+        var rows = new List<EmotionRow>();
+        await foreach (var row in Table.QueryAsync<EmotionRow>(TableKeys.BlobRowsFilter(batch, pathInBatch), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Deletes rows that no longer describe their blob (a face that is no longer found); a row already gone is fine.</summary>
+    public async Task DeleteAsync(IEnumerable<EmotionRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows)
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Deleted by another invocation of the same blob: the outcome wanted.
+            }
+        }
     }
 
     /// <summary>One page of a batch's rows, optionally filtered by emotion and status. Filter values are escaped, never concatenated raw.</summary>
@@ -65,10 +91,13 @@ public sealed class ResultsStore(TableClient table)
     {
         var byStatus = new Dictionary<string, int>();
         var byEmotion = new Dictionary<string, int>();
-        var (total, confidenceSum, classified) = (0, 0.0, 0);
+        var (total, faces, confidenceSum, classified) = (0, 0, 0.0, 0);
+        var images = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in AllAsync(batch, cancellationToken).ConfigureAwait(false))
         {
             total++;
+            images.Add(row.BlobName);
+            faces += row.FaceIndex is null ? 0 : 1;
             byStatus[row.Status] = byStatus.GetValueOrDefault(row.Status) + 1;
             if (row.Status == ClassificationStatus.Classified && row.Emotion is not null)
             {
@@ -78,7 +107,7 @@ public sealed class ResultsStore(TableClient table)
             }
         }
 
-        return new BatchSummary(batch, total, byStatus, byEmotion, classified == 0 ? null : confidenceSum / classified);
+        return new BatchSummary(batch, total, images.Count, faces, byStatus, byEmotion, classified == 0 ? null : confidenceSum / classified);
     }
 
     public static string Filter(string batch, string? emotion, string? status)

@@ -15,6 +15,31 @@ public static class TableKeys
 {
     public const int MaxKeyLength = 512; // 1 KiB of UTF-16
 
+    /// <summary>Between a blob's key and its face index: '~' never occurs in an escaped key except as a hashed key's first character.</summary>
+    public const char FaceSeparator = '~';
+
+    /// <summary>Characters a face row adds to its blob's key: the separator and four digits.</summary>
+    public const int FaceSuffixLength = 5;
+
+    /// <summary>The row key of face <paramref name="faceIndex"/> of the blob at <paramref name="pathInBatch"/>: its key + "~" + the index in four digits, so that a blob's face rows sort together and in order.</summary>
+    public static string FaceKey(string pathInBatch, int faceIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(faceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(faceIndex, 9999);
+        return Encode(pathInBatch) + FaceSeparator + faceIndex.ToString("D4", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// An OData filter for every row of one blob: the row about the whole file (its plain key) and its face rows
+    /// (the plain key + "~" + digits, which sort between "key~" and "key~:").
+    /// </summary>
+    public static string BlobRowsFilter(string batch, string pathInBatch)
+    {
+        var key = Encode(pathInBatch);
+        return Azure.Data.Tables.TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Encode(batch)} and (RowKey eq {key} or (RowKey ge {key + FaceSeparator} and RowKey lt {key + FaceSeparator + ":"}))");
+    }
+
     public static string Encode(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -36,7 +61,8 @@ public static class TableKeys
             }
         }
 
-        if (key.Length <= MaxKeyLength)
+        // Room is kept for a face row's suffix, so that every row of a blob fits.
+        if (key.Length <= MaxKeyLength - FaceSuffixLength)
         {
             return key.ToString();
         }

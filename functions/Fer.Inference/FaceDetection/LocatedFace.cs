@@ -1,0 +1,16 @@
+using Fer.Inference.Preprocessing;
+
+namespace Fer.Inference.FaceDetection;
+
+/// <summary>Where a face's pixels came from.</summary>
+public static class FaceSources
+{
+    public const string Detected = "detected";
+    public const string WholeImage = "whole-image";
+}
+
+/// <summary>One face to classify: its square crop at full resolution, its box in the original image, and how it was found.</summary>
+public sealed record LocatedFace(RgbImage Crop, FaceBox Box, double? DetectionScore, string Source);
+
+/// <summary>The faces of one image (possibly none) and the image's size.</summary>
+public sealed record LocatedFaces(int Width, int Height, IReadOnlyList<LocatedFace> Faces);

@@ -36,6 +36,14 @@ public static class FaceApiReference
         })];
     }
 
+    /// <summary>The 68 landmarks face-api found for each SSD face of expected/<paramref name="name"/>.input.png, in the order of <see cref="SsdFaces"/>.</summary>
+    public static IReadOnlyList<IReadOnlyList<(double X, double Y)>> SsdLandmarks(string name)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ExpectedDirectory, name + ".json")));
+        return [.. document.RootElement.GetProperty("detectors").GetProperty("ssdMobilenetv1").GetProperty("faces").EnumerateArray().Select(face =>
+            (IReadOnlyList<(double X, double Y)>)[.. face.GetProperty("landmarks").EnumerateArray().Select(point => (point[0].GetDouble(), point[1].GetDouble()))])];
+    }
+
     private static string LocateRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

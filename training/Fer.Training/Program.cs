@@ -11,6 +11,7 @@ var root = new RootCommand("fer-train: train, evaluate and export the Fer emotio
     EvaluateCommand.Create(),
     ExportCommand.Create(),
     ExportFaceDetectorCommand.Create(),
+    ExportFaceLandmarksCommand.Create(),
 };
 
 try

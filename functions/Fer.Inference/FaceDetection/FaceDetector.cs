@@ -31,8 +31,8 @@ public sealed class FaceDetector : IDisposable
         var manifest = FaceDetectorManifest.Load(Path.Combine(directory, FaceDetectorManifest.FileName));
         var onnxPath = Path.Combine(directory, manifest.Onnx.File);
         var anchorsPath = Path.Combine(directory, manifest.Anchors.File);
-        Verify(directory, onnxPath, manifest.Onnx.Bytes, manifest.Onnx.Sha256);
-        Verify(directory, anchorsPath, manifest.Anchors.Bytes, manifest.Anchors.Sha256);
+        FolderFile.Verify(directory, onnxPath, manifest.Onnx.Bytes, manifest.Onnx.Sha256, FaceDetectorManifest.FileName);
+        FolderFile.Verify(directory, anchorsPath, manifest.Anchors.Bytes, manifest.Anchors.Sha256, FaceDetectorManifest.FileName);
 
         var session = new OnnxLogitsSession(onnxPath, intraOpThreads, executionProvider, warn);
         if (session.ImageSize != manifest.Input.Size || session.InputName != manifest.Input.Name
@@ -81,20 +81,6 @@ public sealed class FaceDetector : IDisposable
     /// pixel of the input (a 2000x1 line) that is 0 and its boxes would be infinite, so it is at least 1 here.
     /// </summary>
     private static double CoveredPixels(int side, double longest, int size) => Math.Max(1, Math.Floor((side * (size / longest)) + 0.5));
-
-    private static void Verify(string directory, string path, long bytes, string sha256)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidModelException(directory, $"'{Path.GetFileName(path)}' named by {FaceDetectorManifest.FileName} is missing");
-        }
-
-        var actual = ModelVersionFolder.Sha256Of(path);
-        if (new FileInfo(path).Length != bytes || !string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidModelException(directory, $"'{Path.GetFileName(path)}' has {new FileInfo(path).Length} bytes and SHA-256 {actual}; the manifest says {bytes} and {sha256} (corrupt or replaced file)");
-        }
-    }
 
     private static float[] ReadAnchors(string path)
     {

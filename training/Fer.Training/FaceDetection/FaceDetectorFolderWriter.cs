@@ -74,7 +74,7 @@ public static class FaceDetectorFolderWriter
     }
 
     /// <summary>The npm package the weights come from (its package.json sits above the model folder), and its licence text copied beside the graph.</summary>
-    private static WeightsOrigin Origin(string weightsDirectory, IReadOnlyList<string> files, string outputDirectory)
+    internal static WeightsOrigin Origin(string weightsDirectory, IReadOnlyList<string> files, string outputDirectory)
     {
         var packageRoot = Path.GetDirectoryName(Path.GetFullPath(weightsDirectory).TrimEnd(Path.DirectorySeparatorChar))!;
         var packageJson = Path.Combine(packageRoot, "package.json");

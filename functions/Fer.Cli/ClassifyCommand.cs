@@ -33,19 +33,27 @@ internal static class ClassifyCommand
         modelDirectory ??= RepositoryPaths.Find(RepositoryPaths.DemoModel)
             ?? throw new CliException($"No --model given and no demo model found ({RepositoryPaths.DemoModel} in or above the current folder).");
         FaceDetector? detector = null;
+        FaceLandmarker? landmarker = null;
         try
         {
             using var classifier = EmotionClassifier.Open(modelDirectory, faces: manifest =>
             {
                 var mode = FaceFinding.Resolve(faceFinding, manifest);
-                detector = mode == FaceFinding.WholeImage ? null : FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
-                return new FaceLocator(mode, detector);
+                if (mode == FaceFinding.WholeImage)
+                {
+                    return new FaceLocator(mode, null);
+                }
+
+                detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
+                landmarker = FaceLandmarker.LoadIfPresent(FerOptions.DefaultFaceLandmarksDirectory, message => Console.Error.WriteLine($"fer: warning: {message}"));
+                return new FaceLocator(mode, detector, landmarker: landmarker);
             });
             return Run(classifier, Expand(paths), format, output, annotateDirectory);
         }
         finally
         {
             detector?.Dispose();
+            landmarker?.Dispose();
         }
     }
 
@@ -131,6 +139,7 @@ internal static class ClassifyCommand
         box = result.Box is { } box ? new { x = box.X, y = box.Y, width = box.Width, height = box.Height } : null,
         detectionScore = result.DetectionScore,
         faceSource = result.FaceSource,
+        alignedDegrees = result.AlignedDegrees,
         status = result.Status,
         emotion = result.Emotion,
         confidence = result.Status == ClassificationStatus.Classified ? result.Confidence : (double?)null,

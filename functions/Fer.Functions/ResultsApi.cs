@@ -94,6 +94,7 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models, Batch
         box = row.BoxX is null ? null : new { x = row.BoxX, y = row.BoxY, width = row.BoxWidth, height = row.BoxHeight },
         detectionScore = row.DetectionScore,
         faceSource = row.FaceSource,
+        alignedDegrees = row.AlignedDegrees,
         status = row.Status,
         emotion = row.Emotion,
         confidence = row.Confidence,

@@ -54,6 +54,12 @@ public sealed class FerOptions
     /// <summary>The face detector folder that ships beside the program.</summary>
     public static string DefaultFaceDetectorDirectory => Path.Combine(AppContext.BaseDirectory, "face-detector");
 
+    /// <summary>The face landmark folder (eye alignment); default: <c>face-landmarks</c> beside the program. Missing: faces are not aligned.</summary>
+    public string? FaceLandmarksDirectory { get; set; }
+
+    /// <summary>The face landmark folder that ships beside the program.</summary>
+    public static string DefaultFaceLandmarksDirectory => Path.Combine(AppContext.BaseDirectory, "face-landmarks");
+
     /// <summary>Images classified per ONNX Runtime call in batch processing.</summary>
     public int BatchSize { get; set; } = 8;
 }

@@ -14,8 +14,13 @@ namespace Fer.Inference.Tests;
 public sealed class FaceClassificationTests : IDisposable
 {
     private readonly FaceDetector detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
+    private readonly FaceLandmarker landmarker = FaceLandmarker.Load(FerOptions.DefaultFaceLandmarksDirectory);
 
-    public void Dispose() => detector.Dispose();
+    public void Dispose()
+    {
+        detector.Dispose();
+        landmarker.Dispose();
+    }
 
     private static string DemoModel => Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo");
 
@@ -24,7 +29,8 @@ public sealed class FaceClassificationTests : IDisposable
     [Fact]
     public void Every_face_of_a_family_photo_is_classified_with_its_box_in_one_call()
     {
-        using var classifier = new EmotionClassifier(ModelVersionFolder.Open(DemoModel), faces: new FaceLocator(FaceFinding.Detect, detector));
+        var locator = new FaceLocator(FaceFinding.Detect, detector, landmarker: landmarker);
+        using var classifier = new EmotionClassifier(ModelVersionFolder.Open(DemoModel), faces: locator);
         var photo = Photo("obama_family");
         var expected = FaceApiReference.SsdFaces("obama_family");
 
@@ -44,8 +50,11 @@ public sealed class FaceClassificationTests : IDisposable
             Assert.Equal(1.0, face.Scores.Values.Sum(), 6);
         }
 
-        // The same face cut by hand and classified as a crop gives the same scores: one preprocessing, one model.
-        var crop = FaceCrop.Square(ImageDecoder.Decode(photo), faces[2].Box!);
+        // The same face cut by hand (turned by its eye line) and classified as a crop gives the same scores: one preprocessing, one model.
+        var angle = locator.Locate(photo, classifier.Manifest.Input.Size).Faces[2].AlignedDegrees;
+        Assert.NotNull(angle);
+        Assert.Equal(Math.Round(angle.Value, 1), faces[2].AlignedDegrees);
+        var crop = FaceCrop.Square(ImageDecoder.Decode(photo), faces[2].Box!, angle.Value);
         var alone = classifier.ClassifyBatch([Encode(crop)])[0];
         Assert.Equal(alone.Scores["Happiness"], faces[2].Scores["Happiness"], 6);
     }

@@ -48,6 +48,7 @@ public sealed class FaceRowsTests(Azurite azurite)
         Assert.Equal([0, 1, 2, 3], rows.Select(r => r.FaceIndex!.Value));
         Assert.All(rows, r => Assert.InRange(r.BoxX!.Value + r.BoxWidth!.Value, 1, 640));
         Assert.All(rows, r => Assert.InRange(r.DetectionScore!.Value, 0.5, 1.0));
+        Assert.All(rows, r => Assert.InRange(r.AlignedDegrees!.Value, -45, 45)); // the landmark folder ships beside the tests
         Assert.Equal(4, (await storage.AllRowsAsync("fam")).Count);
 
         // One face now: face 0 is replaced, faces 1-3 are gone.

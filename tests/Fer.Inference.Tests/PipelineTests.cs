@@ -32,6 +32,7 @@ public sealed class PipelineTests(Azurite azurite) : IDisposable
         Assert.Equal("batch-1/people/face 1.jpg", stored.BlobName);
         Assert.Equal("people%2Fface 1.jpg~0000", stored.RowKey); // the blob's key extended by its face index
         Assert.Equal((0, 1, FaceSources.WholeImage), (stored.FaceIndex, stored.FaceCount, stored.FaceSource));
+        Assert.Null(stored.AlignedDegrees); // a whole image is not turned
         Assert.Equal((0, 0, 64, 48), (stored.BoxX, stored.BoxY, stored.BoxWidth, stored.BoxHeight));
         Assert.Equal(manifest.Version, stored.ModelVersion);
         Assert.Equal((64, 48), (stored.Width, stored.Height));

@@ -45,6 +45,9 @@ public sealed record ClassificationResult
     /// <summary><c>detected</c>, or <c>whole-image</c> when the image was classified as one face crop.</summary>
     public string? FaceSource { get; init; }
 
+    /// <summary>The eye line's angle in degrees that the face was turned by before classification; null when not aligned.</summary>
+    public double? AlignedDegrees { get; init; }
+
     public string? ErrorCode { get; init; }
 
     public string? Error { get; init; }

@@ -143,6 +143,9 @@ public sealed class EmotionClassifier : IDisposable
                 Box = face.Box,
                 DetectionScore = face.DetectionScore,
                 FaceSource = face.Source,
+
+                // A tenth of a degree is well inside what the landmarks can tell.
+                AlignedDegrees = face.AlignedDegrees is { } degrees ? Math.Round(degrees, 1) : null,
             })];
             next += image.Faces.Count;
         }

@@ -40,21 +40,56 @@ public sealed class FaceLandmarker : IDisposable
         return new FaceLandmarker(manifest, session);
     }
 
+    /// <summary>
+    /// The landmarker of <paramref name="directory"/>, or none with one warning when the folder has no manifest:
+    /// faces are then classified upright rather than not at all. A folder that is there but broken still throws.
+    /// </summary>
+    public static FaceLandmarker? LoadIfPresent(string directory, Action<string> warn, int intraOpThreads = 0, string executionProvider = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(warn);
+        if (!File.Exists(Path.Combine(directory, FaceLandmarksManifest.FileName)))
+        {
+            warn($"No face landmark folder at {directory} ({FaceLandmarksManifest.FileName} missing): faces are cut upright, not aligned by the eyes.");
+            return null;
+        }
+
+        return Load(directory, intraOpThreads, executionProvider, warn);
+    }
+
     /// <summary>The landmarks of <paramref name="face"/> (a box in <paramref name="image"/>'s pixels), in the image's pixels; none when the box lies outside the image.</summary>
-    public IReadOnlyList<LandmarkPoint> Locate(RgbImage image, DetectedFace face)
+    public IReadOnlyList<LandmarkPoint> Locate(RgbImage image, DetectedFace face) => LocateAll(image, [face])[0];
+
+    /// <summary>The landmarks of every face of one image, in one ONNX Runtime call; none for a box outside the image.</summary>
+    public IReadOnlyList<IReadOnlyList<LandmarkPoint>> LocateAll(RgbImage image, IReadOnlyList<DetectedFace> faces)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(face);
-        var crop = LandmarkCrop.Of(face, image.Width, image.Height);
-        if (crop.IsEmpty)
+        ArgumentNullException.ThrowIfNull(faces);
+        var crops = faces.Select(face => LandmarkCrop.Of(face, image.Width, image.Height)).ToList();
+        var inside = Enumerable.Range(0, faces.Count).Where(i => !crops[i].IsEmpty).ToList();
+        var results = new IReadOnlyList<LandmarkPoint>[faces.Count];
+        Array.Fill(results, []);
+        if (inside.Count == 0)
         {
-            return [];
+            return results;
         }
 
         var input = Manifest.Input;
-        var pixels = CentredSquareInput.CropPadResizeAndNormalise(image, crop, input.Size, input.MeanRgb, input.Divisor);
-        var output = session.Run(pixels, 1);
-        return ToPixels(output, crop, face, input.Size);
+        var plane = 3 * input.Size * input.Size;
+        var pixels = new float[inside.Count * plane];
+        for (var n = 0; n < inside.Count; n++)
+        {
+            CentredSquareInput.CropPadResizeAndNormalise(image, crops[inside[n]], input.Size, input.MeanRgb, input.Divisor).CopyTo(pixels, n * plane);
+        }
+
+        var output = session.Run(pixels, inside.Count);
+        var width = Manifest.Output.Points * 2;
+        for (var n = 0; n < inside.Count; n++)
+        {
+            var i = inside[n];
+            results[i] = ToPixels(output.AsSpan(n * width, width), crops[i], faces[i], input.Size);
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -62,7 +97,7 @@ public sealed class FaceLandmarker : IDisposable
     /// padding in the S-pixel square, divided by the crop's side in that square gives 0..1 of the crop; that times the
     /// floored crop size plus the detector's unfloored box x, y (<c>shiftBy</c>) gives image pixels.
     /// </summary>
-    private static LandmarkPoint[] ToPixels(float[] output, LandmarkCrop crop, DetectedFace face, int size)
+    private static LandmarkPoint[] ToPixels(ReadOnlySpan<float> output, LandmarkCrop crop, DetectedFace face, int size)
     {
         var scale = (double)size / Math.Max(crop.Width, crop.Height);
         var (scaledWidth, scaledHeight) = (crop.Width * scale, crop.Height * scale);

@@ -9,8 +9,11 @@ public static class FaceSources
     public const string WholeImage = "whole-image";
 }
 
-/// <summary>One face to classify: its square crop at full resolution, its box in the original image, and how it was found.</summary>
-public sealed record LocatedFace(RgbImage Crop, FaceBox Box, double? DetectionScore, string Source);
+/// <summary>
+/// One face to classify: its square crop at full resolution, its box in the original image, how it was found, and
+/// the eye line's angle in degrees that the crop was turned by (none when not aligned: no landmarks, or a whole image).
+/// </summary>
+public sealed record LocatedFace(RgbImage Crop, FaceBox Box, double? DetectionScore, string Source, double? AlignedDegrees = null);
 
 /// <summary>The faces of one image (possibly none) and the image's size.</summary>
 public sealed record LocatedFaces(int Width, int Height, IReadOnlyList<LocatedFace> Faces);

@@ -197,6 +197,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             BoxHeight = result.Box?.Height,
             DetectionScore = result.DetectionScore,
             FaceSource = result.FaceSource,
+            AlignedDegrees = result.AlignedDegrees,
             ErrorCode = result.ErrorCode,
             Error = result.Error,
         };

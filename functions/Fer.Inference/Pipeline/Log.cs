@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not record the failure of {Blob}.")]
     public static partial void FailureNotRecorded(ILogger logger, Exception exception, string blob);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Message}")]
+    public static partial void FaceAlignmentWarning(ILogger logger, string message);
 }

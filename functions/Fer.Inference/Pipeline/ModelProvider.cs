@@ -37,6 +37,7 @@ public sealed class ModelProvider : IDisposable
     private readonly TimeProvider time;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Lazy<FaceDetector> detector;
+    private readonly Lazy<FaceLandmarker?> landmarker;
     private EmotionClassifier? current;
     private DateTimeOffset? lastCheck;
     private string? lastError;
@@ -57,6 +58,7 @@ public sealed class ModelProvider : IDisposable
 
         // One detector for every model version: loaded at the first model that needs it, kept across swaps.
         detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message)));
+        landmarker = new Lazy<FaceLandmarker?>(() => FaceLandmarker.LoadIfPresent(this.options.FaceLandmarksDirectory ?? FerOptions.DefaultFaceLandmarksDirectory, message => Log.FaceAlignmentWarning(logger, message), this.options.IntraOpThreads, this.options.ExecutionProvider));
     }
 
     public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError, current?.FaceFindingMode);
@@ -123,7 +125,9 @@ public sealed class ModelProvider : IDisposable
     private FaceLocator FaceLocatorFor(ModelManifest manifest)
     {
         var mode = FaceFinding.Resolve(options.FaceFinding, manifest);
-        return new FaceLocator(mode, mode == FaceFinding.WholeImage ? null : detector.Value, Limits);
+        return mode == FaceFinding.WholeImage
+            ? new FaceLocator(mode, null, Limits)
+            : new FaceLocator(mode, detector.Value, Limits, landmarker.Value);
     }
 
     public void Dispose()
@@ -132,6 +136,11 @@ public sealed class ModelProvider : IDisposable
         if (detector.IsValueCreated)
         {
             detector.Value.Dispose();
+        }
+
+        if (landmarker.IsValueCreated)
+        {
+            landmarker.Value?.Dispose();
         }
 
         gate.Dispose();

@@ -67,6 +67,9 @@ public sealed class EmotionRow : ITableEntity
     /// <summary><c>detected</c>, or <c>whole-image</c> when the whole image was classified as one face.</summary>
     public string? FaceSource { get; set; }
 
+    /// <summary>The eye line's angle in degrees that the face was turned by; empty when it was not aligned.</summary>
+    public double? AlignedDegrees { get; set; }
+
     public string? ErrorCode { get; set; }
 
     public string? Error { get; set; }

@@ -56,7 +56,7 @@ public sealed class FaceLocator
         }
 
         var reduced = ImageDecoder.DecodeReduced(encoded, limits, DetectionLongSide, out var width, out var height);
-        var detected = detector!.Detect(reduced);
+        var detected = Detect(encoded, reduced, width, height);
         if (detected.Count == 0)
         {
             var looksLikeACrop = Mode == FaceFinding.Auto && Math.Max(width, height) <= FaceFinding.AutoWholeImageMaxSide;
@@ -73,6 +73,31 @@ public sealed class FaceLocator
         var angles = EyeLineAngles(reduced, detected, scaleX, scaleY);
         return new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
             new LocatedFace(FaceCrop.Square(source, Scale(box, (double)source.Width / width, (double)source.Height / height), angles[i] ?? 0), box, detected[i].Score, FaceSources.Detected, angles[i]))]);
+    }
+
+    /// <summary>
+    /// The faces in the reduced copy: the detector's whole-image pass, and for wide or large images also its passes
+    /// over tiles of a larger copy (<see cref="TiledFaceDetection"/>), mapped onto the reduced copy and merged.
+    /// </summary>
+    private IReadOnlyList<DetectedFace> Detect(ReadOnlySpan<byte> encoded, RgbImage reduced, int width, int height)
+    {
+        var whole = detector!.Detect(reduced);
+        if (!TiledFaceDetection.Helps(width, height))
+        {
+            return whole;
+        }
+
+        // Faces small enough for the tiles to see whole are taken from them only: the whole-image pass sees such
+        // faces a few pixels tall and places them badly (shifted by up to a face height), so it would add duplicates.
+        var tiling = ImageDecoder.DecodeReduced(encoded, limits, TiledFaceDetection.TilingLongSide, out _, out _);
+        var (scaleX, scaleY) = ((double)reduced.Width / tiling.Width, (double)reduced.Height / tiling.Height);
+        var tiled = TiledFaceDetection.Detect(detector, tiling);
+        var inTiles = tiled.Faces.Select(face =>
+            face with { X = face.X * scaleX, Y = face.Y * scaleY, Width = face.Width * scaleX, Height = face.Height * scaleY });
+        var largest = tiled.Overlap * Math.Min(scaleX, scaleY);
+        var large = whole.Where(face => Math.Max(face.Width, face.Height) > largest);
+        var decoding = detector.Manifest.Decoding;
+        return DetectedFaceMerge.Merge([.. large, .. inTiles], decoding.MaxResults, decoding.IouThreshold);
     }
 
     /// <summary>Each face's eye-line angle in the full image (landmarks on the reduced copy); none without a landmarker.</summary>

@@ -1,5 +1,3 @@
-using Fer.Training.Onnx;
-
 namespace Fer.Training.FaceDetection;
 
 /// <summary>
@@ -8,26 +6,9 @@ namespace Fer.Training.FaceDetection;
 /// </summary>
 public static class FaceDetectorOnnx
 {
-    public const string InputName = "input";
+    public const string InputName = FaceNetworkExport.InputName;
     public const string OutputName = "predictions";
 
-    public static void Write(SsdMobileNetV1 model, IReadOnlyList<KeyValuePair<string, string>> metadata, Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        model.eval();
-        var graph = new OnnxGraph();
-        var output = model.EmitOnnx(new OnnxExportContext(graph), InputName);
-        graph.Node("Identity", [output], OutputName);
-        var batch = OnnxDimension.Dynamic(OnnxExporter.BatchDimension);
-        graph.WriteModel(destination, new OnnxModelInfo
-        {
-            GraphName = "face-api-ssd-mobilenetv1",
-            InputName = InputName,
-            InputShape = [batch, OnnxDimension.Fixed(3), OnnxDimension.Fixed(SsdMobileNetV1.InputSize), OnnxDimension.Fixed(SsdMobileNetV1.InputSize)],
-            OutputName = OutputName,
-            OutputShape = [batch, OnnxDimension.Fixed(SsdMobileNetV1.AnchorCount), OnnxDimension.Fixed(SsdMobileNetV1.OutputWidth)],
-            ProducerVersion = typeof(FaceDetectorOnnx).Assembly.GetName().Version?.ToString() ?? "0",
-            Metadata = metadata,
-        });
-    }
+    public static void Write(SsdMobileNetV1 model, IReadOnlyList<KeyValuePair<string, string>> metadata, Stream destination) =>
+        FaceNetworkExport.Write(model, "face-api-ssd-mobilenetv1", SsdMobileNetV1.InputSize, OutputName, [SsdMobileNetV1.AnchorCount, SsdMobileNetV1.OutputWidth], metadata, destination);
 }

@@ -1,5 +1,3 @@
-using Fer.Training.Onnx;
-
 namespace Fer.Training.FaceDetection;
 
 /// <summary>
@@ -8,26 +6,9 @@ namespace Fer.Training.FaceDetection;
 /// </summary>
 public static class FaceLandmarksOnnx
 {
-    public const string InputName = "input";
+    public const string InputName = FaceNetworkExport.InputName;
     public const string OutputName = "landmarks";
 
-    public static void Write(FaceLandmark68Net model, IReadOnlyList<KeyValuePair<string, string>> metadata, Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        model.eval();
-        var graph = new OnnxGraph();
-        var output = model.EmitOnnx(new OnnxExportContext(graph), InputName);
-        graph.Node("Identity", [output], OutputName);
-        var batch = OnnxDimension.Dynamic(OnnxExporter.BatchDimension);
-        graph.WriteModel(destination, new OnnxModelInfo
-        {
-            GraphName = "face-api-face-landmark-68",
-            InputName = InputName,
-            InputShape = [batch, OnnxDimension.Fixed(3), OnnxDimension.Fixed(FaceLandmark68Net.InputSize), OnnxDimension.Fixed(FaceLandmark68Net.InputSize)],
-            OutputName = OutputName,
-            OutputShape = [batch, OnnxDimension.Fixed(FaceLandmark68Net.OutputWidth)],
-            ProducerVersion = typeof(FaceLandmarksOnnx).Assembly.GetName().Version?.ToString() ?? "0",
-            Metadata = metadata,
-        });
-    }
+    public static void Write(FaceLandmark68Net model, IReadOnlyList<KeyValuePair<string, string>> metadata, Stream destination) =>
+        FaceNetworkExport.Write(model, "face-api-face-landmark-68", FaceLandmark68Net.InputSize, OutputName, [FaceLandmark68Net.OutputWidth], metadata, destination);
 }

@@ -31,26 +31,7 @@ public sealed record FaceDetectorManifest
     public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
 
     /// <summary>Reads a manifest and checks what serving relies on; errors name the file and the field.</summary>
-    public static FaceDetectorManifest Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidModelManifestException(path, [$"the file does not exist; a face detector folder needs {FileName}"]);
-        }
-
-        FaceDetectorManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<FaceDetectorManifest>(File.ReadAllText(path), ModelManifest.JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidModelManifestException(path, [$"it is not valid face detector JSON: {e.Message}"]);
-        }
-
-        var problems = manifest is null ? ["it is empty (null)"] : manifest.Validate();
-        return problems.Count == 0 ? manifest! : throw new InvalidModelManifestException(path, problems);
-    }
+    public static FaceDetectorManifest Load(string path) => FaceManifestFile.Load<FaceDetectorManifest>(path, FileName, "face detector", manifest => manifest.Validate());
 
     public IReadOnlyList<string> Validate()
     {

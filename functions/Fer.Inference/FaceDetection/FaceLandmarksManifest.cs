@@ -27,26 +27,7 @@ public sealed record FaceLandmarksManifest
     public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
 
     /// <summary>Reads a manifest and checks what serving relies on; errors name the file and the field.</summary>
-    public static FaceLandmarksManifest Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidModelManifestException(path, [$"the file does not exist; a face landmark folder needs {FileName}"]);
-        }
-
-        FaceLandmarksManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<FaceLandmarksManifest>(File.ReadAllText(path), ModelManifest.JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidModelManifestException(path, [$"it is not valid face landmark JSON: {e.Message}"]);
-        }
-
-        var problems = manifest is null ? ["it is empty (null)"] : manifest.Validate();
-        return problems.Count == 0 ? manifest! : throw new InvalidModelManifestException(path, problems);
-    }
+    public static FaceLandmarksManifest Load(string path) => FaceManifestFile.Load<FaceLandmarksManifest>(path, FileName, "face landmark", manifest => manifest.Validate());
 
     public IReadOnlyList<string> Validate()
     {

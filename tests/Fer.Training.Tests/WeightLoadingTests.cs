@@ -1,3 +1,6 @@
+using Fer.Inference.Models;
+using Fer.Training.Cli;
+using Fer.Training.Export;
 using Fer.Training.Model;
 using Fer.Training.Weights;
 using static TorchSharp.torch;
@@ -138,6 +141,42 @@ public sealed class WeightLoadingTests
     }
 
     /// <summary>What torchvision's ImageNet file holds: the backbone plus a 1000-class head.</summary>
+    [Fact]
+    public void An_exported_model_folder_starts_a_run_with_its_weights_and_normalisation()
+    {
+        using var temp = new TempDirectory();
+        using var source = ModelTesting.Create(ResNetDepth.ResNet20, CbamPlacement.Light, seed: 81);
+        ModelTesting.RandomizeBatchNorm(source, seed: 82);
+        var input = new ModelInput { Size = 48, Mean = [0.1f, 0.2f, 0.3f], Std = [0.5f, 0.5f, 0.5f] };
+        ModelVersionWriter.Write(source, temp.Path, input, null, DateTimeOffset.UnixEpoch, mirrorAverage: true);
+
+        var initial = InitialWeights.Resolve(temp.Path, "torchvision");
+        using var target = ModelTesting.Create(ResNetDepth.ResNet20, CbamPlacement.Light, seed: 83);
+        var report = WeightLoader.Load(target, initial.Path!, initial.Format);
+
+        Assert.Equal(WeightFormat.ExportedOnnx, initial.Format);
+        Assert.Equal([0.1f, 0.2f, 0.3f], initial.Mean!);
+        Assert.Equal([0.5f, 0.5f, 0.5f], initial.Std!);
+        Assert.Empty(report.Unexpected);
+        Assert.All(report.KeptNew, key => Assert.EndsWith("num_batches_tracked", key, StringComparison.Ordinal));
+        using var batch = ModelTesting.Input(2, 48, seed: 84);
+        Assert.Equal(ModelTesting.Run(source, batch), ModelTesting.Run(target, batch));
+    }
+
+    [Fact]
+    public void An_exported_model_folder_of_another_backbone_is_refused()
+    {
+        using var temp = new TempDirectory();
+        using var source = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.None, seed: 85);
+        ModelVersionWriter.Write(source, temp.Path, new ModelInput { Size = 48 }, null, DateTimeOffset.UnixEpoch);
+
+        var initial = InitialWeights.Resolve(temp.Path, "torchvision");
+        using var target = ModelTesting.Create(ResNetDepth.ResNet20, CbamPlacement.Light, seed: 86);
+
+        var error = Assert.Throws<WeightsMismatchException>(() => WeightLoader.Load(target, initial.Path!, initial.Format));
+        Assert.Contains("resnet20", error.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, Tensor> TorchvisionStyle(FerResNet model)
     {
         var state = model.state_dict().Where(p => !WeightNames.IsCbam(p.Key)).ToDictionary(p => p.Key, p => p.Value);

@@ -59,8 +59,8 @@ internal static class TrainCommand
         var noRotation = new Option<bool>("--no-rotation") { Description = "No random rotation." };
         var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the seed; e.g. 0.1).", DefaultValueFactory = _ => 0 };
         var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the seed; e.g. 0.5).", DefaultValueFactory = _ => 0 };
-        var weights = new Option<string?>("--weights") { Description = "Initial weights (.pth or .safetensors), or 'imagenet': ML.NET's ImageNet ResNet, shipped with fer-train (use --backbone resnet20)." };
-        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer (ignored with --weights imagenet)", DefaultValueFactory = _ => "torchvision" };
+        var weights = new Option<string?>("--weights") { Description = "Initial weights (.pth or .safetensors), a model folder this project exported (its manifest's normalisation is kept), or 'imagenet': ML.NET's ImageNet ResNet, shipped with fer-train (use --backbone resnet20)." };
+        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer (ignored with --weights imagenet or a model folder)", DefaultValueFactory = _ => "torchvision" };
         weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
         var device = new Option<string>("--device") { Description = "cpu | cuda", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");

@@ -17,4 +17,10 @@ public enum WeightFormat
 
     /// <summary>Our own checkpoints: our names, loaded strictly.</summary>
     Fer,
+
+    /// <summary>
+    /// A model folder this project exported (<c>--weights models/demo</c>): the ONNX initializers carry
+    /// our names and are loaded strictly, as <see cref="Fer"/> checkpoints are.
+    /// </summary>
+    ExportedOnnx,
 }

@@ -11,7 +11,12 @@ public static class WeightLoader
     public static WeightLoadReport Load(FerResNet model, string path, WeightFormat format)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var file = format == WeightFormat.ImageNetOnnx ? ImageNetOnnxWeights.ReadStateDict(path) : StateDictFile.Read(path);
+        var file = format switch
+        {
+            WeightFormat.ImageNetOnnx => ImageNetOnnxWeights.ReadStateDict(path),
+            WeightFormat.ExportedOnnx => ExportedModelWeights.ReadStateDict(path),
+            _ => StateDictFile.Read(path),
+        };
         try
         {
             return Load(model, file, path, format);

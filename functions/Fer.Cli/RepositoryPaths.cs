@@ -1,10 +1,10 @@
 namespace Fer.Cli;
 
-/// <summary>Finds the repository's demo model and sample faces when fer runs from a checkout.</summary>
+/// <summary>Finds the repository's demo model and sample photos when fer runs from a checkout.</summary>
 internal static class RepositoryPaths
 {
     public const string DemoModel = "models/demo";
-    public const string SampleFaces = "samples/faces";
+    public const string SamplePhotos = "samples/photos";
 
     public static string? Find(string relative)
     {

@@ -140,6 +140,25 @@ public sealed class CliTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Demo_classifies_every_face_of_the_sample_photos_and_draws_them()
+    {
+        var (exit, output) = await Capture(["demo", "--connection-string", azurite.ConnectionString]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Uploaded 3 sample photos", output, StringComparison.Ordinal);
+        var pictures = output.Split('\n')
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^\s+(\S+\.annotated\.jpg)\s+\((\d+) face\(s\)\)"))
+            .Where(match => match.Success)
+            .ToDictionary(match => Path.GetFileName(match.Groups[1].Value), match => (Path: match.Groups[1].Value, Faces: int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(4, pictures["obama_family.annotated.jpg"].Faces);
+        Assert.Equal(1, pictures["biden_7mpx.annotated.jpg"].Faces);
+        Assert.InRange(pictures["group_10mpx.annotated.jpg"].Faces, 27, 33);
+        using var drawn = SKBitmap.Decode(pictures["group_10mpx.annotated.jpg"].Path);
+        Assert.Equal((4844, 2022), (drawn.Width, drawn.Height));
+        Directory.Delete(Path.GetDirectoryName(pictures["group_10mpx.annotated.jpg"].Path)!, recursive: true);
+    }
+
+    [Fact]
     public async Task Errors_are_one_clear_line_and_exit_one()
     {
         var (exit, _, error) = await CaptureAll(["classify", Path.Combine(root, "absent"), "--model", Path.Combine(root, "no-model")]);

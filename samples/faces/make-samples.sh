@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the 160x160 sample face crops in this folder from the source photos.
 # Usage: samples/faces/make-samples.sh [PHOTOS_DIR]
-#   PHOTOS_DIR defaults to ../shared/photos; a relative path is taken from the repository root.
+#   PHOTOS_DIR defaults to samples/photos; a relative path is taken from the repository root.
 # Needs ImageMagick (magick or convert). Crop boxes are x,y,w,h in source pixels (see ATTRIBUTION.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-src="${1:-../shared/photos}"
+src="${1:-samples/photos}"
 case "$src" in /*) ;; *) src="$root/$src" ;; esac
 
 if command -v magick >/dev/null 2>&1; then im=(magick); else im=(convert); fi

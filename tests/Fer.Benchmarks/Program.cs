@@ -18,8 +18,9 @@ using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Fer's benchmarks: dotnet run --project tests/Fer.Benchmarks -c Release [-- --quick] [--out FILE]
+// Fer's benchmarks: dotnet run --project tests/Fer.Benchmarks -c Release [-- --quick] [--photos] [--out FILE]
 // Prints a table of medians and writes JSON. Cold start runs first, before anything else is warm.
+// --photos runs only the photo benchmarks (2b), which print their own table.
 var quick = args.Contains("--quick");
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine("artifacts", "benchmarks.json");
 var runs = quick ? 5 : 15;
@@ -38,6 +39,14 @@ var sampleFiles = Directory.GetFiles(Path.Combine(root, "samples", "faces"), "*.
 if (!Directory.Exists(demo))
 {
     throw new InvalidOperationException($"The demo model ({demo}) is missing.");
+}
+
+var photos = Path.Combine(root, "samples", "photos");
+if (args.Contains("--photos"))
+{
+    PhotoBenchmarks.Run(photos, demo, runs);
+    Directory.Delete(work, recursive: true);
+    return 0;
 }
 
 await using var azurite = new AzuriteProcess();
@@ -74,28 +83,15 @@ await models.PublishAsync(demo, promote: true);
 
 // 2. Preprocessing: decode, resize, normalise.
 var small = Jpeg(100, 100);
-var photo = Path.Combine(root, "..", "shared", "photos", "biden_7mpx.jpg");
+var photo = Path.Combine(photos, "biden_7mpx.jpg");
 var large = File.Exists(photo) ? File.ReadAllBytes(photo) : Jpeg(2400, 3000);
 var preprocessor = new ImagePreprocessor(new ModelInput { Size = 224 });
 var tensor = new float[preprocessor.TensorLength];
 results.Add(Timing.Run("preprocess 100x100 JPEG -> 224", 1, 20, runs * 10, () => preprocessor.Preprocess(small, tensor)));
 results.Add(Timing.Run("preprocess 2400x3000 JPEG -> 224", 1, 2, runs, () => preprocessor.Preprocess(large, tensor)));
 
-// 2b. Photos end to end from encoded bytes: reduced decode, detection, crops from the full image, all faces in one call.
-{
-    using var detector = Fer.Inference.FaceDetection.FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
-    using var photos = new EmotionClassifier(ModelVersionFolder.Open(demo), faces: new Fer.Inference.FaceDetection.FaceLocator(FaceFinding.Detect, detector));
-    foreach (var name in new[] { "group_10mpx", "biden_7mpx", "obama_family" })
-    {
-        var path = Path.Combine(root, "..", "shared", "photos", name + ".jpg");
-        if (File.Exists(path))
-        {
-            var bytes = File.ReadAllBytes(path);
-            var faces = photos.ClassifyPhotos([bytes])[0].Count(r => r.FaceIndex is not null);
-            results.Add(Timing.Run($"photo {name}: detect + classify {faces} face(s)", 1, 1, runs, () => photos.ClassifyPhotos([bytes])));
-        }
-    }
-}
+// 2b. Photos end to end from encoded bytes: detection on a reduced decode, eye alignment, crops, all faces in one call.
+results.AddRange(PhotoBenchmarks.Run(photos, demo, runs));
 
 // 3. ONNX Runtime against TorchSharp eager, same architecture and input size: the demo model and ResNet-50 + Light CBAM at 224.
 var r50Dir = Path.Combine(work, "r50");

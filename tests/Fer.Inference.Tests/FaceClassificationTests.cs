@@ -141,6 +141,25 @@ public sealed class FaceClassificationTests : IDisposable
     }
 
     [Fact]
+    public void A_face_is_cut_from_the_smallest_decode_that_keeps_its_crop_at_least_the_input_size()
+    {
+        // The portrait at 2400x3000 as a JPEG: the detector's copy is its 3/8 decode, 900x1125.
+        using var portrait = SKBitmap.Decode(Photo("biden_7mpx"));
+        using var large = portrait.Resize(new SKImageInfo(2400, 3000), new SKSamplingOptions(SKFilterMode.Linear));
+        using var encoded = large.Encode(SKEncodedImageFormat.Jpeg, 90);
+        var jpeg = encoded.ToArray();
+        var locator = new FaceLocator(FaceFinding.Detect, detector);
+
+        var small = Assert.Single(locator.Locate(jpeg, 64).Faces);
+        var full = Assert.Single(locator.Locate(jpeg, 5000).Faces);
+
+        var fullSide = (int)Math.Round(Math.Max(full.Box.Width, full.Box.Height) * (1 + (2 * FaceCrop.Margin)));
+        Assert.Equal(fullSide, full.Crop.Width); // a larger input than the face: the full image
+        Assert.Equal(small.Box, full.Box);
+        Assert.InRange(small.Crop.Width, 64, (fullSide * 3 / 8) + 2); // a 64 px input: the detector's copy, no second decode
+    }
+
+    [Fact]
     public void The_manifest_and_the_setting_say_how_faces_are_found()
     {
         var manifest = new ModelManifest

@@ -5,9 +5,9 @@ namespace Fer.Inference.FaceDetection;
 
 /// <summary>
 /// Finds the faces of an encoded image as <see cref="FaceFinding"/> says: the detector looks at a copy decoded at
-/// reduced size (cheap for JPEG), and each face is cut from the full-resolution image. With a landmarker, each
-/// detected face is turned so its eyes are horizontal (landmarks found on the same reduced copy, all faces in one
-/// call); without one, faces are the detector's upright boxes.
+/// reduced size (cheap for JPEG), and each face is cut from a decode just large enough for the model's input. With a
+/// landmarker, each detected face is turned so its eyes are horizontal (landmarks found on the same reduced copy, all
+/// faces in one call); without one, faces are the detector's upright boxes.
 /// </summary>
 public sealed class FaceLocator
 {
@@ -56,7 +56,7 @@ public sealed class FaceLocator
         }
 
         var reduced = ImageDecoder.DecodeReduced(encoded, limits, DetectionLongSide, out var width, out var height);
-        var detected = Detect(encoded, reduced, width, height);
+        var detected = Detect(reduced, width, height);
         if (detected.Count == 0)
         {
             var looksLikeACrop = Mode == FaceFinding.Auto && Math.Max(width, height) <= FaceFinding.AutoWholeImageMaxSide;
@@ -66,7 +66,7 @@ public sealed class FaceLocator
         var (scaleX, scaleY) = ((double)width / reduced.Width, (double)height / reduced.Height);
         var boxes = detected.Select(face => ToBox(face, scaleX, scaleY, width, height)).ToList();
         var smallestCrop = boxes.Min(box => Math.Max(box.Width, box.Height) * (1 + (2 * FaceCrop.Margin)));
-        var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Max(1.0, cropSize / smallestCrop));
+        var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Min(1.0, cropSize / smallestCrop));
         var source = Math.Max(reduced.Width, reduced.Height) >= neededLongSide
             ? reduced
             : ImageDecoder.DecodeReduced(encoded, limits, neededLongSide, out _, out _);
@@ -76,12 +76,19 @@ public sealed class FaceLocator
     }
 
     /// <summary>
-    /// The faces in the reduced copy: the detector's whole-image pass, and for wide or large images also its passes
-    /// over tiles of a larger copy (<see cref="TiledFaceDetection"/>), mapped onto the reduced copy and merged.
+    /// The faces in <paramref name="reduced"/>, a copy of an image of <paramref name="width"/> x <paramref name="height"/>:
+    /// the detector's whole-image pass, and for wide or large images also its passes over tiles of the same copy
+    /// (<see cref="TiledFaceDetection"/>), merged.
     /// </summary>
-    private IReadOnlyList<DetectedFace> Detect(ReadOnlySpan<byte> encoded, RgbImage reduced, int width, int height)
+    public IReadOnlyList<DetectedFace> Detect(RgbImage reduced, int width, int height)
     {
-        var whole = detector!.Detect(reduced);
+        ArgumentNullException.ThrowIfNull(reduced);
+        if (detector is null)
+        {
+            throw new InvalidOperationException("A whole-image locator has no face detector.");
+        }
+
+        var whole = detector.Detect(reduced);
         if (!TiledFaceDetection.Helps(width, height))
         {
             return whole;
@@ -89,15 +96,10 @@ public sealed class FaceLocator
 
         // Faces small enough for the tiles to see whole are taken from them only: the whole-image pass sees such
         // faces a few pixels tall and places them badly (shifted by up to a face height), so it would add duplicates.
-        var tiling = ImageDecoder.DecodeReduced(encoded, limits, TiledFaceDetection.TilingLongSide, out _, out _);
-        var (scaleX, scaleY) = ((double)reduced.Width / tiling.Width, (double)reduced.Height / tiling.Height);
-        var tiled = TiledFaceDetection.Detect(detector, tiling);
-        var inTiles = tiled.Faces.Select(face =>
-            face with { X = face.X * scaleX, Y = face.Y * scaleY, Width = face.Width * scaleX, Height = face.Height * scaleY });
-        var largest = tiled.Overlap * Math.Min(scaleX, scaleY);
-        var large = whole.Where(face => Math.Max(face.Width, face.Height) > largest);
+        var tiled = TiledFaceDetection.Detect(detector, reduced);
+        var large = whole.Where(face => Math.Max(face.Width, face.Height) > tiled.Overlap);
         var decoding = detector.Manifest.Decoding;
-        return DetectedFaceMerge.Merge([.. large, .. inTiles], decoding.MaxResults, decoding.IouThreshold);
+        return DetectedFaceMerge.Merge([.. large, .. tiled.Faces], decoding.MaxResults, decoding.IouThreshold);
     }
 
     /// <summary>Each face's eye-line angle in the full image (landmarks on the reduced copy); none without a landmarker.</summary>

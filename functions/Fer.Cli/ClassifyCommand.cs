@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.FaceDetection;
@@ -12,8 +13,6 @@ namespace Fer.Cli;
 /// <summary><c>fer classify</c>: find and classify the faces of local files and folders offline, one line per face (or per file without one).</summary>
 internal static class ClassifyCommand
 {
-    private static readonly JsonSerializerOptions JsonLine = new() { WriteIndented = false };
-
     public static Command Create()
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
@@ -130,27 +129,9 @@ internal static class ClassifyCommand
         return files;
     }
 
-    /// <summary>One object per face (docs/design.md, "Uploads and results"); <c>ms</c> is the whole file's time.</summary>
-    private static string Json(string path, ClassificationResult result, double milliseconds) => JsonSerializer.Serialize(new
-    {
-        path,
-        face = result.FaceIndex,
-        faceCount = result.FaceCount,
-        box = result.Box is { } box ? new { x = box.X, y = box.Y, width = box.Width, height = box.Height } : null,
-        detectionScore = result.DetectionScore,
-        faceSource = result.FaceSource,
-        alignedDegrees = result.AlignedDegrees,
-        status = result.Status,
-        emotion = result.Emotion,
-        confidence = result.Status == ClassificationStatus.Classified ? result.Confidence : (double?)null,
-        scores = result.Scores,
-        width = result.Width,
-        height = result.Height,
-        modelVersion = result.ModelVersion,
-        errorCode = result.ErrorCode,
-        error = result.Error,
-        ms = Math.Round(milliseconds, 1),
-    }, JsonLine);
+    /// <summary>One object per face: the HTTP API's face item (docs/design.md, "Function app"), with the file and its time.</summary>
+    private static string Json(string path, ClassificationResult result, double milliseconds) =>
+        JsonSerializer.Serialize(new ClassifiedFileFace(path, FaceItem.From(result), Math.Round(milliseconds, 1)), ApiJson.Options);
 
     private static string Csv(string path, ClassificationResult result, IReadOnlyList<string> labels, double milliseconds)
     {

@@ -60,6 +60,10 @@ internal static class DemoCommand
 
             Console.WriteLine();
             Console.WriteLine("How to go on:");
+            Console.WriteLine($"  fer serve                                 then open http://127.0.0.1:{ServeCommand.DefaultPort}/api/ui: boxes and emotions on a web page (a photo, the camera, a batch)");
+            Console.WriteLine(azurite is null
+                ? $"                                            (with the same storage options it serves this storage: browse batch {Batch} there)"
+                : "                                            (it starts its own Azurite, empty but for the demo model: save photos to a batch from the page)");
             Console.WriteLine("  fer classify PATH...                      classify your own files offline");
             Console.WriteLine("  npm run azurite                           keep a local storage running, then fer upload / process / results");
             Console.WriteLine("  func start --csharp (functions/Fer.Functions)  run the function app locally, where Azure Functions Core Tools is installed");

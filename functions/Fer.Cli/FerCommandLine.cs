@@ -19,6 +19,7 @@ internal static class FerCommandLine
             StorageCommands.Results(),
             ModelCommands.Create(),
             DemoCommand.Create(),
+            ServeCommand.Create(),
         };
         root.Options.Add(StorageOptions.ConnectionString);
         root.Options.Add(StorageOptions.Account);

@@ -2,6 +2,7 @@ using Fer.Inference.Pipeline;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Models;
@@ -104,11 +105,7 @@ internal static class StorageCommands
             foreach (var row in page.Rows)
             {
                 Console.WriteLine(json
-                    ? JsonSerializer.Serialize(new
-                    {
-                        row.BlobName, Face = row.FaceIndex, row.FaceCount, Box = row.BoxX is null ? null : new { X = row.BoxX, Y = row.BoxY, Width = row.BoxWidth, Height = row.BoxHeight },
-                        row.DetectionScore, row.FaceSource, row.Status, row.Emotion, row.Confidence, row.ModelVersion, row.ErrorCode, row.Error,
-                    })
+                    ? JsonSerializer.Serialize(ResultItem.From(row), ApiJson.Options) // as the results route answers
                     : row.Status == ClassificationStatus.Classified
                         ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}  {row.BlobName}  face {row.FaceIndex + 1}/{row.FaceCount} at {row.BoxX},{row.BoxY} {row.BoxWidth}x{row.BoxHeight}")
                         : $"{row.Status,-10} {row.ErrorCode}  {row.BlobName}");

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Fer.Api;
 using Fer.Inference.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,10 +1,12 @@
+using System.Net;
+using Fer.Api;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Fer.Functions;
 
-/// <summary>The HTTP surface: thin wrappers over <see cref="ResultsApi"/>.</summary>
-public sealed class HttpFunctions(ResultsApi api)
+/// <summary>The HTTP surface: thin wrappers over <see cref="ResultsApi"/>, <see cref="ClassifyApi"/>, <see cref="BlobImageApi"/> and <see cref="WebPage"/>, which fer serve hosts too.</summary>
+public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImageApi images)
 {
     [Function("Results")]
     public async Task<HttpResponseData> Results(
@@ -25,17 +27,56 @@ public sealed class HttpFunctions(ResultsApi api)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches/{batch}/reclassify")] HttpRequestData request, string batch, CancellationToken cancellationToken) =>
         await Write(request, await api.ReclassifyAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
+    /// <summary>Every method reaches the handler, so that a GET gets a JSON 405 rather than the host's bare 404.</summary>
+    [Function("Classify")]
+    public async Task<HttpResponseData> Classify(
+        [HttpTrigger(AuthorizationLevel.Function, Route = "classify")] HttpRequestData request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var length = request.Headers.TryGetValues("Content-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var n) ? n : (long?)null;
+        var type = request.Headers.TryGetValues("Content-Type", out var types) ? types.FirstOrDefault() : null;
+        var batch = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["batch"];
+        return await Write(request, await classify.ClassifyAsync(new ClassifyRequest(request.Method, length, type, request.Body, batch), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    [Function("BlobImage")]
+    public async Task<HttpResponseData> BlobImage(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = BlobImageApi.Route)] HttpRequestData request, string batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var blob = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["blob"];
+        return await Write(request, await images.ImageAsync(batch, blob, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
     [Function("Health")]
     public async Task<HttpResponseData> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request, CancellationToken cancellationToken) =>
         await Write(request, await api.HealthAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
-    private static async Task<HttpResponseData> Write(HttpRequestData request, ApiResponse answer)
+    [Function("OpenApi")]
+    public static async Task<HttpResponseData> OpenApi(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = OpenApiDocument.Route)] HttpRequestData request) =>
+        await Write(request, HttpStatusCode.OK, OpenApiDocument.Json).ConfigureAwait(false);
+
+    /// <summary>Anonymous: the page itself holds no data; it asks for the function key before calling the API.</summary>
+    [Function("WebPage")]
+    public static Task<HttpResponseData> Page(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = WebPage.Route)] HttpRequestData request) =>
+        Write(request, WebPage.Get(null));
+
+    [Function("WebPageFile")]
+    public static Task<HttpResponseData> PageFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = WebPage.FileRoute)] HttpRequestData request, string file) =>
+        Write(request, WebPage.Get(file));
+
+    private static Task<HttpResponseData> Write(HttpRequestData request, ApiResponse answer) => Write(request, answer.Status, answer.Content(), answer.ContentType);
+
+    private static async Task<HttpResponseData> Write(HttpRequestData request, HttpStatusCode status, byte[] content, string contentType = ApiJson.ContentType)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = request.CreateResponse();
-        await response.WriteAsJsonAsync(answer.Body).ConfigureAwait(false);
-        response.StatusCode = answer.Status; // WriteAsJsonAsync sets 200; restore the real status afterwards
+        var response = request.CreateResponse(status);
+        response.Headers.Add("Content-Type", contentType);
+        await response.Body.WriteAsync(content).ConfigureAwait(false);
         return response;
     }
 }

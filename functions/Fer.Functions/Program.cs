@@ -1,4 +1,4 @@
-using Fer.Functions;
+using Fer.Api;
 using Microsoft.Extensions.Hosting;
 
 var host = new HostBuilder()

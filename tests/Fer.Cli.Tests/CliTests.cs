@@ -146,6 +146,7 @@ public sealed class CliTests(Azurite azurite) : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Contains("Uploaded 3 sample photos", output, StringComparison.Ordinal);
+        Assert.Matches(@"fer serve +then open http://127\.0\.0\.1:7071/api/ui", output);
         var pictures = output.Split('\n')
             .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^\s+(\S+\.annotated\.jpg)\s+\((\d+) face\(s\)\)"))
             .Where(match => match.Success)

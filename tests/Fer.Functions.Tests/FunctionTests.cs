@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Storage;
@@ -85,7 +86,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         var none = Assert.Single(results, r => r.GetProperty("blobName").GetString() == blank.Name);
         Assert.Equal(("rejected", "no-face", 0), (none.GetProperty("status").GetString(), none.GetProperty("errorCode").GetString(), none.GetProperty("faceCount").GetInt32()));
         Assert.Equal(JsonValueKind.Null, none.GetProperty("emotion").ValueKind);
-        Assert.Equal((5, 2, 4), (summary.GetProperty("Total").GetInt32(), summary.GetProperty("Images").GetInt32(), summary.GetProperty("Faces").GetInt32()));
+        Assert.Equal((5, 2, 4), (summary.GetProperty("total").GetInt32(), summary.GetProperty("images").GetInt32(), summary.GetProperty("faces").GetInt32()));
         Assert.Contains("\"faceFinding\":\"detect\"", health, StringComparison.Ordinal);
     }
 
@@ -150,7 +151,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         Assert.NotEqual(first.Version, second.Version);
     }
 
-    private static string Json(object body) => JsonSerializer.Serialize(body);
+    private static string Json(object body) => JsonSerializer.Serialize(body, ApiJson.Options);
 
     /// <summary>Reads the run counts out of an API answer.</summary>
     private sealed record BatchRunResult_(int Classified, int UpToDate)

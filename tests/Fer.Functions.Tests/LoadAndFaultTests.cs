@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Azure.Storage.Blobs;
+using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Storage;

@@ -4,44 +4,46 @@ using Fer.Inference.Classification;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;
 
-namespace Fer.Functions;
-
-/// <summary>An HTTP answer: status and a JSON body.</summary>
-public sealed record ApiResponse(HttpStatusCode Status, object Body);
+namespace Fer.Api;
 
 /// <summary>
-/// What the HTTP functions do, kept apart from the Functions types so that it is tested directly:
-/// query parameters are validated against the known labels and statuses before they reach a filter.
+/// The results, summary, health and reclassify routes, kept apart from any host's types so that the function app
+/// and <c>fer serve</c> share them and tests call them directly: query parameters are validated against the known
+/// labels and statuses before they reach a filter.
 /// </summary>
 public sealed class ResultsApi(ResultsStore results, ModelProvider models, BatchProcessor processor)
 {
+    public const int MaxPageSize = 1000;
+
     private static readonly string[] Statuses = [ClassificationStatus.Classified, ClassificationStatus.Rejected, ClassificationStatus.Failed];
 
     public async Task<ApiResponse> ResultsAsync(string batch, string? emotion, string? status, string? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         if (emotion is not null && !EmotionLabels.Canonical.Contains(emotion, StringComparer.Ordinal))
         {
-            return BadRequest($"emotion '{emotion}' is not one of {string.Join(", ", EmotionLabels.Canonical)}.");
+            return BadRequest("emotion-unknown", $"emotion '{emotion}' is not one of {string.Join(", ", EmotionLabels.Canonical)}.");
         }
 
         if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
         {
-            return BadRequest($"status '{status}' is not one of {string.Join(", ", Statuses)}.");
+            return BadRequest("status-unknown", $"status '{status}' is not one of {string.Join(", ", Statuses)}.");
         }
 
         var size = 100;
-        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > 1000))
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > MaxPageSize))
         {
-            return BadRequest("pageSize must be a whole number from 1 to 1000.");
+            return BadRequest("page-size-invalid", $"pageSize must be a whole number from 1 to {MaxPageSize}.");
         }
 
-        var page = await results.QueryAsync(batch, emotion, status, size, continuationToken, cancellationToken).ConfigureAwait(false);
-        return new ApiResponse(HttpStatusCode.OK, new
+        string? tableToken = null;
+        if (continuationToken is not null && (tableToken = ContinuationToken.Unwrap(continuationToken, batch, emotion, status)) is null)
         {
-            batch,
-            items = page.Rows.Select(ToItem),
-            continuationToken = page.ContinuationToken,
-        });
+            return BadRequest("continuation-token-invalid", "continuationToken is not one this route returned for this batch and these filters; start again without it.");
+        }
+
+        var page = await results.QueryAsync(batch, emotion, status, size, tableToken, cancellationToken).ConfigureAwait(false);
+        var next = page.ContinuationToken is { } token ? ContinuationToken.Wrap(token, batch, emotion, status) : null;
+        return new ApiResponse(HttpStatusCode.OK, new ResultsPageItem(batch, [.. page.Rows.Select(ResultItem.From)], next));
     }
 
     public async Task<ApiResponse> SummaryAsync(string batch, CancellationToken cancellationToken) =>
@@ -80,31 +82,12 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models, Batch
         }
         catch (ModelUnavailableException e)
         {
-            return new ApiResponse(HttpStatusCode.ServiceUnavailable, new { error = e.Message });
+            return ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
         }
     }
 
-    private static ApiResponse BadRequest(string message) => new(HttpStatusCode.BadRequest, new { error = message });
-
-    private static object ToItem(EmotionRow row) => new
-    {
-        blobName = row.BlobName,
-        face = row.FaceIndex,
-        faceCount = row.FaceCount,
-        box = row.BoxX is null ? null : new { x = row.BoxX, y = row.BoxY, width = row.BoxWidth, height = row.BoxHeight },
-        detectionScore = row.DetectionScore,
-        faceSource = row.FaceSource,
-        alignedDegrees = row.AlignedDegrees,
-        status = row.Status,
-        emotion = row.Emotion,
-        confidence = row.Confidence,
-        scores = row.Status == ClassificationStatus.Classified ? EmotionLabels.Canonical.ToDictionary(l => l, l => row.Score(l)) : null,
-        modelVersion = row.ModelVersion,
-        width = row.Width,
-        height = row.Height,
-        processedAt = row.ProcessedAt,
-        durationMs = row.DurationMs,
-        errorCode = row.ErrorCode,
-        error = row.Error,
-    };
+    private static ApiResponse BadRequest(string code, string message) => ApiResponse.Error(HttpStatusCode.BadRequest, code, message);
 }
+
+/// <summary>A page of a batch's rows and the token for the next page (null on the last).</summary>
+public sealed record ResultsPageItem(string Batch, IReadOnlyList<ResultItem> Items, string? ContinuationToken);

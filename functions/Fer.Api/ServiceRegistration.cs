@@ -6,19 +6,23 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Fer.Functions;
+namespace Fer.Api;
 
-/// <summary>The serving services: one model provider (one model per instance), the stores and the pipeline.</summary>
+/// <summary>
+/// The serving services: one model provider (one model per instance), the stores, the pipeline and the HTTP API;
+/// the same for the function app and <c>fer serve</c>.
+/// </summary>
 public static class ServiceRegistration
 {
     /// <summary>The app setting (or setting prefix) of the storage connection, shared with the blob trigger.</summary>
     public const string StorageConnectionName = "FerStorage";
 
-    public static IServiceCollection AddFerServing(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="connection">The storage to use; null reads the connection <see cref="StorageConnectionName"/> from <paramref name="configuration"/>.</param>
+    public static IServiceCollection AddFerServing(this IServiceCollection services, IConfiguration configuration, StorageConnection? connection = null)
     {
         services.AddOptions<FerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
+        services.AddSingleton(_ => connection ?? StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
         services.AddSingleton(sp => sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient());
         services.AddSingleton(sp => sp.GetRequiredService<StorageConnection>().CreateTableServiceClient());
         services.AddSingleton(sp => new ModelStore(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).ModelsContainer)));
@@ -32,6 +36,8 @@ public static class ServiceRegistration
             sp.GetRequiredService<ClassificationPipeline>(),
             sp.GetRequiredService<IOptions<FerOptions>>()));
         services.AddSingleton<ResultsApi>();
+        services.AddSingleton<ClassifyApi>();
+        services.AddSingleton<BlobImageApi>();
         return services;
     }
 

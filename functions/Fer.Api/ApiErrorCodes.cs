@@ -1,0 +1,26 @@
+using System.Net;
+using Fer.Inference.Pipeline;
+using Fer.Inference.Preprocessing;
+
+namespace Fer.Api;
+
+/// <summary>The <c>code</c> of error answers that have no ErrorCode of the blob path (those reuse <see cref="ImageErrorCodes"/>).</summary>
+public static class ApiErrorCodes
+{
+    public const string MethodNotAllowed = "method-not-allowed";
+    public const string BatchInvalid = "batch-invalid";
+    public const string NotFound = "not-found";
+    public const string BlobInvalid = "blob-invalid";
+    public const string BlobNotFound = "blob-not-found";
+
+    /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
+    public const string ModelUnavailable = "model-unavailable";
+
+    /// <summary>The HTTP status of an image the blob path would reject with <paramref name="imageErrorCode"/>.</summary>
+    public static HttpStatusCode StatusOf(string? imageErrorCode) => imageErrorCode switch
+    {
+        ImageErrorCodes.TooLarge or ImageErrorCodes.TooManyPixels => HttpStatusCode.RequestEntityTooLarge,
+        ImageErrorCodes.NotAnImage => HttpStatusCode.UnsupportedMediaType,
+        _ => HttpStatusCode.BadRequest,
+    };
+}

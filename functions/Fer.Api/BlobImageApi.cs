@@ -1,0 +1,69 @@
+using System.Net;
+using Azure;
+using Azure.Storage.Blobs;
+using Fer.Inference;
+using Fer.Inference.Preprocessing;
+using Fer.Inference.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fer.Api;
+
+/// <summary>
+/// <c>GET /api/batches/{batch}/image?blob=NAME</c>: the image a row was made from (its <c>blobName</c>), so that the
+/// page can cut face thumbnails from it. Only blobs of that batch in the faces container, never a name with a
+/// <c>.</c>/<c>..</c> or empty segment or a backslash (which a URL would resolve elsewhere), only up to the classify
+/// route's byte limit, and only images: anything else stored there is refused rather than served.
+/// </summary>
+public sealed class BlobImageApi(BlobServiceClient blobs, IOptions<FerOptions> options)
+{
+    public const string Route = "batches/{batch}/image";
+
+    private const int MaxBlobNameLength = 1024; // Azure's limit
+
+    private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+
+    public async Task<ApiResponse> ImageAsync(string batch, string? blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (string.IsNullOrEmpty(blob) || !BelongsTo(blob, batch))
+        {
+            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid,
+                $"blob '{blob}' is not an image of batch '{batch}': give the blobName of one of its rows (GET /api/batches/{batch}/results).");
+        }
+
+        BinaryData content;
+        try
+        {
+            var client = blobs.GetBlobContainerClient(settings.FacesContainer).GetBlobClient(blob);
+            var properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (properties.Value.ContentLength > settings.MaxImageBytes)
+            {
+                return ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
+                    $"{blob} has {properties.Value.ContentLength:N0} bytes; images over {settings.MaxImageBytes:N0} are not served.");
+            }
+
+            // The ETag condition keeps a blob replaced since its length was read from being read at another length.
+            content = (await client.DownloadContentAsync(new Azure.Storage.Blobs.Models.BlobDownloadOptions
+            {
+                Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = properties.Value.ETag },
+            }, cancellationToken).ConfigureAwait(false)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return ApiResponse.Error(HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound, $"There is no blob {blob} in {settings.FacesContainer} (any more).");
+        }
+
+        var bytes = content.ToArray();
+        var (_, contentType) = ImageUpload.Format(bytes);
+        return contentType.StartsWith("image/", StringComparison.Ordinal)
+            ? ApiResponse.File(bytes, contentType)
+            : ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
+    }
+
+    private bool BelongsTo(string blob, string batch) =>
+        blob.Length <= MaxBlobNameLength
+        && !blob.Any(char.IsControl)
+        && !blob.Contains('\\', StringComparison.Ordinal)
+        && blob.Split('/').All(segment => segment is not ("" or "." or ".."))
+        && FaceBlobName.Parse(blob, settings.DefaultBatch).Batch == batch;
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Fer.Inference;
+using Fer.Inference.Classification;
+using Fer.Inference.Pipeline;
+using Fer.Inference.Preprocessing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fer.Api;
+
+/// <summary>
+/// <c>POST /api/classify</c>: the faces of one image in the body, classified with the serving model and answered at
+/// once. Nothing is stored unless <c>?batch=</c> asks for the image to be uploaded into that batch as well, where it
+/// takes the path of any upload (the blob trigger writes its rows). Bad input is refused before anything is written,
+/// with the blob path's ErrorCode.
+/// </summary>
+public sealed partial class ClassifyApi(
+    ModelProvider models,
+    BlobServiceClient blobs,
+    IOptions<FerOptions> options,
+    IEnumerable<IUploadListener> listeners,
+    ILogger<ClassifyApi> logger,
+    TimeProvider? time = null)
+{
+    private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+
+    public async Task<ApiResponse> ClassifyAsync(ClassifyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiResponse.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed, $"Use POST with the image as the body, not {request.Method}.");
+        }
+
+        if (request.Batch is { } batch && BatchName.Problem(batch) is { } problem)
+        {
+            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"batch '{batch}': {problem}.");
+        }
+
+        if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage,
+                "Send the image itself as the body (curl --data-binary @photo.jpg), not as a form.");
+        }
+
+        if (request.ContentLength > settings.MaxImageBytes)
+        {
+            return TooLarge(request.ContentLength.Value);
+        }
+
+        var image = await ReadBoundedAsync(request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        if (image is null)
+        {
+            return TooLarge(null);
+        }
+
+        if (image.Length == 0)
+        {
+            return ApiResponse.Error(HttpStatusCode.BadRequest, ImageErrorCodes.Empty, "The request has no body: send the image as the body.");
+        }
+
+        EmotionClassifier model;
+        try
+        {
+            model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelUnavailableException e)
+        {
+            return ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var results = await model.ClassifyPhotoAsync(image).ConfigureAwait(false);
+        var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        if (results is [{ Status: ClassificationStatus.Rejected, ErrorCode: { } code } rejected] && code != ImageErrorCodes.NoFace)
+        {
+            return ApiResponse.Error(ApiErrorCodes.StatusOf(code), code, rejected.Error ?? code);
+        }
+
+        var uploaded = request.Batch is { } into ? await UploadAsync(into, image, cancellationToken).ConfigureAwait(false) : null;
+        return new ApiResponse(HttpStatusCode.OK, new ClassifyAnswer([.. results.Select(FaceItem.From)], uploaded, milliseconds));
+    }
+
+    /// <summary>The body, or null when it is longer than the limit: never more than the limit and one byte is read.</summary>
+    private async Task<byte[]?> ReadBoundedAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
+    {
+        var limit = settings.MaxImageBytes;
+        using var buffer = new MemoryStream((int)Math.Clamp(contentLength ?? 81_920, 0, limit));
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<UploadedBlob> UploadAsync(string batch, byte[] image, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(settings.FacesContainer);
+        var name = ImageUpload.BlobName(batch, image, clock.GetUtcNow());
+        await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = ImageUpload.Format(image).ContentType },
+        }, cancellationToken).ConfigureAwait(false);
+        LogUploaded(logger, container.Name, name);
+        foreach (var listener in listeners)
+        {
+            await listener.UploadedAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new UploadedBlob(container.Name, name, batch);
+    }
+
+    private ApiResponse TooLarge(long? length) => ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
+        $"The body has {(length is { } n ? $"{n:N0} bytes" : "more bytes than allowed")}; the limit is {settings.MaxImageBytes:N0} bytes.");
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Uploaded a classified image to {Container}/{Blob}.")]
+    private static partial void LogUploaded(ILogger logger, string container, string blob);
+}
+
+/// <summary>The classify route's answer: an item per face (or one about an image without a face), and where the image was uploaded.</summary>
+public sealed record ClassifyAnswer(IReadOnlyList<FaceItem> Items, UploadedBlob? Uploaded, double Ms);
+
+/// <summary>Where <c>?batch=</c> put the image: its rows appear under that batch once the blob trigger has run.</summary>
+public sealed record UploadedBlob(string Container, string BlobName, string Batch);
+

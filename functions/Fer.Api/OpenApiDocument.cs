@@ -1,0 +1,18 @@
+namespace Fer.Api;
+
+/// <summary>The OpenAPI 3.0 description of the HTTP API (openapi.json, embedded), served as <c>GET /api/openapi.json</c>.</summary>
+public static class OpenApiDocument
+{
+    public const string Route = "openapi.json";
+
+    public static byte[] Json { get; } = Load();
+
+    private static byte[] Load()
+    {
+        using var stream = typeof(OpenApiDocument).Assembly.GetManifestResourceStream("Fer.Api.openapi.json")
+            ?? throw new InvalidOperationException("openapi.json is not embedded in Fer.Api.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

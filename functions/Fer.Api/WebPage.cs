@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace Fer.Api;
+
+/// <summary>
+/// The web page (ui/index.html, app.js, app.css, embedded), served as <c>GET /api/ui</c> and <c>GET /api/ui/{file}</c>
+/// by both hosts. Only the embedded files exist: a requested name is looked up, never joined to a path.
+/// </summary>
+public static class WebPage
+{
+    public const string Route = "ui";
+    public const string FileRoute = "ui/{file}";
+
+    private const string ResourcePrefix = "Fer.Api.ui/";
+
+    private static readonly Dictionary<string, ApiFile> Files = Load();
+
+    /// <summary>The page itself for a null or empty <paramref name="file"/>; a 404 for a name that is not one of its files.</summary>
+    public static ApiResponse Get(string? file) =>
+        Files.TryGetValue(string.IsNullOrEmpty(file) ? "index.html" : file, out var found)
+            ? new ApiResponse(HttpStatusCode.OK, found)
+            : ApiResponse.Error(HttpStatusCode.NotFound, ApiErrorCodes.NotFound, $"The page has no file '{file}'; open /api/ui.");
+
+    private static Dictionary<string, ApiFile> Load()
+    {
+        var assembly = typeof(WebPage).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            .ToDictionary(n => n[ResourcePrefix.Length..], n => new ApiFile(Read(assembly, n), ContentTypeOf(n)), StringComparer.Ordinal);
+    }
+
+    private static byte[] Read(System.Reflection.Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static string ContentTypeOf(string name) => Path.GetExtension(name) switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        var other => throw new InvalidOperationException($"The web page's file {name} has an extension ({other}) without a content type here."),
+    };
+}

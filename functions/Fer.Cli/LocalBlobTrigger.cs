@@ -1,0 +1,42 @@
+using System.Threading.Channels;
+using Azure;
+using Azure.Storage.Blobs;
+using Fer.Api;
+using Fer.Inference;
+using Fer.Inference.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fer.Cli;
+
+/// <summary>
+/// fer serve's stand-in for the blob trigger, which Event Grid starts in Azure: each image the classify route uploads
+/// into a batch goes through the same pipeline, one at a time. A failure is logged, not retried; <c>fer process</c> redoes it.
+/// </summary>
+internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, BlobServiceClient blobs, IOptions<FerOptions> options, ILogger<LocalBlobTrigger> logger)
+    : BackgroundService, IUploadListener
+{
+    private readonly Channel<string> uploads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    public ValueTask UploadedAsync(string blobName, CancellationToken cancellationToken) => uploads.Writer.WriteAsync(blobName, cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var container = blobs.GetBlobContainerClient(options.Value.FacesContainer);
+        await foreach (var name in uploads.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await pipeline.ProcessAsync(container.GetBlobClient(name), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ModelUnavailableException or RequestFailedException)
+            {
+                LogFailed(logger, e, name);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Could not classify the uploaded blob {Blob}; 'fer process --batch BATCH' classifies it later.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string blob);
+}

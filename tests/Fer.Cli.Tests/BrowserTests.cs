@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+using Fer.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Fer.Cli.Tests;
+
+/// <summary>
+/// The web page in a real browser (the system's Chromium through Playwright) against <c>fer serve</c> and Azurite:
+/// a photo gets its boxes and bars, a batch its summary, pages, thumbnails and CSV, errors are shown in words.
+/// With <c>FER_SCREENSHOTS=DIR</c> it also saves the README's screenshots there (docs/images).
+/// </summary>
+[Collection(AzuriteTests.Name)]
+public sealed class BrowserTests(Azurite azurite)
+{
+    private static readonly string Photos = Path.Combine(FaceApiReference.RepositoryRoot, "..", "shared", "photos");
+    private static readonly string[] Emotions = ["Surprise", "Fear", "Disgust", "Happiness", "Sadness", "Anger", "Neutral"];
+    private static readonly LocatorAssertionsToHaveCountOptions Slow = new() { Timeout = 90_000 }; // the first photo loads the model on a busy machine
+
+    [Fact]
+    public async Task The_page_boxes_the_faces_of_a_photo_and_pages_a_batch_and_downloads_its_csv()
+    {
+        Assert.Equal(0, await FerCommandLine.RunAsync(["model", "publish", Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), "--promote", "--connection-string", azurite.ConnectionString]));
+        await using var serve = await LocalServe.StartAsync(azurite.ConnectionString, TimeSpan.FromMinutes(4));
+        using var http = new HttpClient { BaseAddress = serve.Api };
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = SystemChromium.Path,
+            Args = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"], // a synthetic camera, allowed without a prompt
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 800 } });
+        SetDefaultExpectTimeout(30_000); // CI runs the other test projects beside this one on two cores
+        var batch = "browser" + Guid.NewGuid().ToString("N")[..8];
+        await page.GotoAsync(new Uri(serve.Api, "ui").ToString());
+
+        // An error is the API's sentence, shown on the page.
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "not an image"u8.ToArray() });
+        await Expect(page.Locator("#photo-error")).ToContainTextAsync("image-unrecognised-format");
+
+        // The camera opens only on the button; its snapshot is classified like a file.
+        await Expect(page.Locator("#camera")).ToBeHiddenAsync();
+        await page.ClickAsync("#camera-start");
+        await page.ClickAsync("#snap");
+        await Expect(page.Locator("#photo-status")).ToContainTextAsync("the camera snapshot", new() { Timeout = 90_000 });
+        await page.ClickAsync("#camera-stop");
+        await Expect(page.Locator("#photo-error")).ToBeHiddenAsync();
+
+        // A photo, saved to a batch: four boxes with labels, the first face's bars, another face chosen by keyboard.
+        await page.FillAsync("#save-batch", batch);
+        await page.Locator("#file").SetInputFilesAsync(Path.Combine(Photos, "obama_family.jpg"));
+        var boxes = page.Locator("#boxes .box");
+        await Expect(boxes).ToHaveCountAsync(4, Slow);
+        Assert.Contains(await boxes.First.Locator(".tag").TextContentAsync(), Emotions);
+        await Expect(page.Locator("#face-title")).ToContainTextAsync("Face 1 of 4");
+        await Expect(page.Locator("#face-bars li")).ToHaveCountAsync(7);
+        await boxes.Nth(1).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#face-title")).ToContainTextAsync("Face 2 of 4");
+        await Expect(page.Locator("#batch-name")).ToHaveValueAsync(batch);
+        await Screenshot("page-photo.png", path => page.ScreenshotAsync(new() { Path = path }));
+
+        // The other two photos join the batch through the API; their rows are as many as the faces classify found.
+        var faces = 4;
+        foreach (var name in new[] { "biden_7mpx.jpg", "group_10mpx.jpg" })
+        {
+            using var upload = await http.PostAsync($"classify?batch={batch}", new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(Photos, name))));
+            faces += System.Text.Json.JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("items").GetArrayLength();
+        }
+
+        // The batch: summary, ten rows a page, thumbnails, the last page, back to the first, the CSV of every row.
+        Assert.Equal(faces, (await LocalServe.WaitForRowsAsync(http, batch, faces)).Count);
+        await page.FillAsync("#page-size", "10");
+        await page.ClickAsync("#batch-form button[type=submit]");
+        await Expect(page.Locator("#summary-counts")).ToContainTextAsync($"Images3Faces{faces}");
+        await Expect(page.Locator("#summary-chart li")).ToHaveCountAsync(7);
+        var rows = page.Locator("#rows tbody tr");
+        await Expect(rows).ToHaveCountAsync(10);
+        await Expect(page.Locator("#rows tbody img.thumb").First).ToHaveAttributeAsync("src", new Regex("^data:image/jpeg"));
+        await Expect(page.Locator("#page-previous")).ToBeDisabledAsync();
+        var pages = (faces + 9) / 10;
+        for (var next = 2; next <= pages; next++)
+        {
+            await page.ClickAsync("#page-next");
+            await Expect(page.Locator("#page-label")).ToHaveTextAsync($"Page {next}");
+        }
+
+        await Expect(rows).ToHaveCountAsync(faces - (10 * (pages - 1)));
+        await Expect(page.Locator("#page-next")).ToBeDisabledAsync();
+        for (var previous = pages - 1; previous >= 1; previous--)
+        {
+            await page.ClickAsync("#page-previous");
+            await Expect(page.Locator("#page-label")).ToHaveTextAsync($"Page {previous}");
+            await Expect(rows).ToHaveCountAsync(10);
+        }
+
+        await Expect(page.Locator("#page-previous")).ToBeDisabledAsync();
+        await Expect(page.Locator("#rows tbody img.thumb").Nth(9)).ToHaveAttributeAsync("src", new Regex("^data:image/jpeg"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+        await Screenshot("page-batch.png", path => page.Locator("#batch").ScreenshotAsync(new() { Path = path }));
+
+        // On a phone's width the page is one column no wider than the screen (the table scrolls in its own box).
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than a phone's screen");
+        await Screenshot("page-phone.png", path => page.Locator("#photo").ScreenshotAsync(new() { Path = path }));
+
+        Assert.Equal(batch + ".csv", download.SuggestedFilename);
+        Assert.StartsWith("blobName,face,faceCount,status,emotion,confidence,Surprise,", csv[0], StringComparison.Ordinal);
+        Assert.Equal(faces + 1, csv.Length);
+        Assert.All(csv[1..], line => Assert.Matches($"^{batch}/upload-[^,]+,[0-9]+,[0-9]+,classified,({string.Join('|', Emotions)}),", line));
+    }
+
+    /// <summary>Only when asked (FER_SCREENSHOTS=DIR, relative to the repository): the README's pictures are regenerated on purpose, not by every run.</summary>
+    private static async Task Screenshot(string name, Func<string, Task> take)
+    {
+        if (Environment.GetEnvironmentVariable("FER_SCREENSHOTS") is { Length: > 0 } directory)
+        {
+            var folder = Path.GetFullPath(directory, FaceApiReference.RepositoryRoot);
+            Directory.CreateDirectory(folder);
+            await take(Path.Combine(folder, name));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text;
+using Fer.Api;
+
+namespace Fer.Functions.Tests;
+
+/// <summary>The page's files are the embedded ones, each with its content type, and a name is only ever looked up.</summary>
+public sealed class WebPageTests
+{
+    [Theory]
+    [InlineData(null, "text/html; charset=utf-8", "<title>Fer")]
+    [InlineData("index.html", "text/html; charset=utf-8", "/api/ui/app.js")]
+    [InlineData("app.js", "text/javascript; charset=utf-8", "x-functions-key")]
+    [InlineData("app.css", "text/css; charset=utf-8", ".box")]
+    public void The_page_and_its_files_are_served(string? file, string contentType, string content)
+    {
+        var answer = WebPage.Get(file);
+
+        Assert.Equal((HttpStatusCode.OK, contentType), (answer.Status, answer.ContentType));
+        Assert.Contains(content, Encoding.UTF8.GetString(answer.Content()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../openapi.json")]
+    [InlineData("..%2Fopenapi.json")]
+    [InlineData("Fer.Api.openapi.json")]
+    [InlineData("APP.JS")]
+    public void Any_other_name_is_a_json_404(string file)
+    {
+        var answer = WebPage.Get(file);
+
+        Assert.Equal((HttpStatusCode.NotFound, "application/json; charset=utf-8"), (answer.Status, answer.ContentType));
+    }
+
+    [Fact]
+    public void The_page_loads_nothing_from_another_site()
+    {
+        foreach (var file in new[] { "index.html", "app.js", "app.css" })
+        {
+            var text = Encoding.UTF8.GetString(WebPage.Get(file).Content());
+            Assert.DoesNotContain("http://", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("https://", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("//cdn", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

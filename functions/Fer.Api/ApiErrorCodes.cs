@@ -12,6 +12,7 @@ public static class ApiErrorCodes
     public const string NotFound = "not-found";
     public const string BlobInvalid = "blob-invalid";
     public const string BlobNotFound = "blob-not-found";
+    public const string FormInvalid = "form-invalid";
 
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";

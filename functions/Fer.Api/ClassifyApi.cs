@@ -41,12 +41,6 @@ public sealed partial class ClassifyApi(
             return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"batch '{batch}': {problem}.");
         }
 
-        if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            return ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage,
-                "Send the image itself as the body (curl --data-binary @photo.jpg), not as a form.");
-        }
-
         if (request.ContentLength > settings.MaxImageBytes)
         {
             return TooLarge(request.ContentLength.Value);
@@ -61,6 +55,18 @@ public sealed partial class ClassifyApi(
         if (image.Length == 0)
         {
             return ApiResponse.Error(HttpStatusCode.BadRequest, ImageErrorCodes.Empty, "The request has no body: send the image as the body.");
+        }
+
+        if (FormImage.IsForm(request.ContentType))
+        {
+            try
+            {
+                image = await FormImage.FirstFileAsync(request.ContentType!, image, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid, e.Message);
+            }
         }
 
         EmotionClassifier model;

@@ -26,6 +26,8 @@ public sealed class ServeTests(Azurite azurite)
         var batch = "serve" + Guid.NewGuid().ToString("N")[..8];
 
         using var classified = await http.PostAsync("classify", Image());
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(Photo)), "image", "obama_family.jpg" } };
+        using var fromForm = await http.PostAsync("classify", form); // what curl -F image=@obama_family.jpg sends
         using var uploaded = await http.PostAsync($"classify?batch={batch}", Image());
         var rows = await LocalServe.WaitForRowsAsync(http, batch, 4);
         using var get = await http.GetAsync("classify");
@@ -38,6 +40,7 @@ public sealed class ServeTests(Azurite azurite)
         var items = (await Json(classified)).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2, 3], items.Select(i => i.GetProperty("face").GetInt32()));
         Assert.All(items, i => Assert.Equal("classified", i.GetProperty("status").GetString()));
+        Assert.Equal(4, (await Json(fromForm)).GetProperty("items").GetArrayLength());
         Assert.StartsWith(batch + "/upload-", (await Json(uploaded)).GetProperty("uploaded").GetProperty("blobName").GetString(), StringComparison.Ordinal);
         Assert.Equal([0, 1, 2, 3], rows.Select(r => r.GetProperty("face").GetInt32()).Order());
         Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (get.StatusCode, (await Json(get)).GetProperty("code").GetString()));

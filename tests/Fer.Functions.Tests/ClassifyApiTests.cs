@@ -57,12 +57,27 @@ public sealed class ClassifyApiTests(Azurite azurite)
         Assert.All(rows, r => Assert.Equal(ClassificationStatus.Classified, r.Status));
     }
 
+    [Fact]
+    public async Task Classify_takes_the_image_from_a_form_as_curl_F_sends_it()
+    {
+        using var host = await DemoHostAsync();
+        using var form = new MultipartFormDataContent { { new StringContent("a note"), "note" }, { new ByteArrayContent(await File.ReadAllBytesAsync(Photo)), "image", "obama_family.jpg" } };
+        await using var body = await form.ReadAsStreamAsync();
+
+        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, form.Headers.ContentType!.ToString(), body, null), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal([0, 1, 2, 3], Parse(answer).GetProperty("items").EnumerateArray().Select(f => f.GetProperty("face").GetInt32()));
+        await AssertNothingWrittenAsync(host);
+    }
+
     public static TheoryData<string, string, HttpStatusCode, string> BadRequests => new()
     {
         { "wrong method", "GET", HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed },
         { "no body", "POST", HttpStatusCode.BadRequest, ImageErrorCodes.Empty },
         { "text", "POST", HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage },
-        { "form", "POST", HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage },
+        { "form without a file", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
+        { "form without a boundary", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
         { "truncated", "POST", HttpStatusCode.BadRequest, ImageErrorCodes.Corrupt },
         { "pixel bomb", "POST", HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooManyPixels },
         { "declared over the limit", "POST", HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge },
@@ -80,7 +95,8 @@ public sealed class ClassifyApiTests(Azurite azurite)
         {
             "no body" => ([], 0, null),
             "text" => ("hello, this is not an image"u8.ToArray(), null, "text/plain"),
-            "form" => (photo, photo.Length, "multipart/form-data; boundary=x"),
+            "form without a file" => ("--x\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--x--\r\n"u8.ToArray(), null, "multipart/form-data; boundary=x"),
+            "form without a boundary" => (photo, photo.Length, "multipart/form-data"),
             "truncated" => (photo[..(photo.Length / 3)], photo.Length / 3, "image/jpeg"),
             "pixel bomb" => (Fer.Inference.Tests.TestImages.PngClaiming(100_000, 100_000), null, "image/png"),
             "declared over the limit" => (photo, limit + 1, "image/jpeg"),

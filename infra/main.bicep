@@ -69,6 +69,12 @@ param trainingVmSshSourceCidr string = ''
 @description('Git repository the training VM clones into the admin\'s home (empty: clone nothing).')
 param trainingRepositoryUrl string = ''
 
+@description('Run the training VM as an Azure Spot VM (evicted, deallocated, when Azure needs the capacity; a job resumes from its checkpoints in storage).')
+param trainingVmSpot bool = false
+
+@description('Daily time (HHmm, UTC) at which the training VM is deallocated if it is still running: the cost cap for a forgotten VM.')
+param trainingVmAutoShutdownTime string = '2300'
+
 var abbrs = {
   storage: 'st'
   functionApp: 'func-'
@@ -87,6 +93,8 @@ var tags = {
 
 var facesContainerName = 'faces'
 var modelsContainerName = 'models'
+// Name fixed by the code as well (TrainingDataStore.ContainerName): fer data upload and fer-train use it.
+var trainingContainerName = 'training'
 var resultsTableName = 'emotions'
 // Flex Consumption deploys the app package from a blob container of the app's choosing.
 var deploymentContainerName = 'app-package-${resourceToken}'
@@ -122,6 +130,7 @@ module storage 'modules/storage.bicep' = {
     name: storageAccountName
     facesContainerName: facesContainerName
     modelsContainerName: modelsContainerName
+    trainingContainerName: trainingContainerName
     deploymentContainerName: deploymentContainerName
     resultsTableName: resultsTableName
     faceRetentionDays: faceRetentionDays
@@ -213,6 +222,9 @@ module trainingVm 'modules/training-vm.bicep' = if (deployTrainingVm) {
     storageAccountName: storageAccountName
     blobEndpoint: storage.outputs.blobEndpoint
     modelsContainerName: modelsContainerName
+    trainingContainerName: trainingContainerName
+    spot: trainingVmSpot
+    autoShutdownTime: trainingVmAutoShutdownTime
   }
 }
 
@@ -228,5 +240,11 @@ output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsi
 output FER_FACES_CONTAINER string = facesContainerName
 output FER_MODELS_CONTAINER string = modelsContainerName
 output FER_RESULTS_TABLE string = resultsTableName
+output FER_TRAINING_CONTAINER string = trainingContainerName
 output FER_TRAINING_VM_SSH string = deployTrainingVm ? trainingVm!.outputs.sshCommand : ''
 output FER_TRAINING_VM_IDENTITY_CLIENT_ID string = deployTrainingVm ? trainingVm!.outputs.identityClientId : ''
+// The exact commands of infra/README.md's training walk-through, with this deployment's names filled in.
+output FER_TRAINING_DATA_UPLOAD_COMMAND string = 'fer data upload DIR --name fer2013 --account ${storage.outputs.name}'
+output FER_TRAINING_JOB_COMMAND string = deployTrainingVm ? '${trainingVm!.outputs.sshCommand} sudo fer-train-job start r1 --data blob:fer2013 --device cuda --backbone resnet18 --image-size 48 --publish' : ''
+output FER_TRAINING_JOB_LOGS_COMMAND string = deployTrainingVm ? '${trainingVm!.outputs.sshCommand} journalctl -u fer-train-job -f' : ''
+output FER_TRAINING_VM_START_COMMAND string = deployTrainingVm ? 'az vm start -g ${rg.name} -n ${trainingVm!.outputs.name}' : ''

@@ -18,6 +18,7 @@ internal static class FerCommandLine
             StorageCommands.Process(),
             StorageCommands.Results(),
             ModelCommands.Create(),
+            DataCommands.Create(),
             DemoCommand.Create(),
             ServeCommand.Create(),
         };
@@ -33,7 +34,8 @@ internal static class FerCommandLine
             return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CliException or InvalidModelException or InvalidModelManifestException or ModelUnavailableException
-                                   or UnknownLabelException or InvalidOperationException or InvalidDataException)
+                                   or UnknownLabelException or InvalidOperationException or InvalidDataException
+                                   or DirectoryNotFoundException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"fer: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

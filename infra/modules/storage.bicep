@@ -1,10 +1,12 @@
-// The storage account: uploads (faces), model versions (models), the Flex Consumption app package
+// The storage account: uploads (faces), model versions (models), training data sets and run checkpoints
+// (training), the Flex Consumption app package
 // and the results table. Entra ID only: shared keys (and with them SAS) are disabled.
 param name string
 param location string
 param tags object
 param facesContainerName string
 param modelsContainerName string
+param trainingContainerName string
 param deploymentContainerName string
 param resultsTableName string
 
@@ -53,6 +55,15 @@ resource facesContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
 resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: modelsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Data sets uploaded with `fer data upload` (<name>/...) and training runs' checkpoints (runs/<run>/...).
+resource trainingContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: trainingContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -119,5 +130,6 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output facesContainerName string = facesContainer.name
 output modelsContainerName string = modelsContainer.name
+output trainingContainerName string = trainingContainer.name
 output deploymentContainerName string = deploymentContainer.name
 output resultsTableName string = resultsTable.name

@@ -13,7 +13,8 @@ public class RoleAssignmentTemplateTests
     private static List<Assignment> Assignments() =>
         CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
             .Select(assignment => new Assignment(
-                assignment.EvaluateString("properties.roleDefinitionId")!.Split('/')[^1],
+                // Lenient: the custom role's id is a guid only known at deployment.
+                assignment.Template.Evaluate(assignment["properties.roleDefinitionId"], lenient: true)!.GetValue<string>().Split('/')[^1],
                 assignment["scope"]?.ToString() ?? "(deployment scope)",
                 assignment["properties.principalId"]!.ToString(),
                 ArmTemplate.ConditionsOf(assignment)))
@@ -49,15 +50,46 @@ public class RoleAssignmentTemplateTests
     }
 
     [Fact]
-    public void Training_VM_identity_may_write_the_models_container_only()
+    public void Training_VM_identity_reads_and_writes_training_publishes_models_but_cannot_promote()
     {
         var vm = Assignments().Where(assignment => !IsFunctionIdentity(assignment) && !IsDeployingUser(assignment)).ToList();
 
-        var models = Assert.Single(vm);
-        Assert.Equal(StorageBlobDataContributor, models.Role);
-        Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", models.Scope, StringComparison.Ordinal);
-        Assert.Contains("parameters('modelsContainerName')", models.Scope, StringComparison.Ordinal);
-        Assert.Contains("[parameters('deployTrainingVm')]", models.Conditions);
+        Assert.Equal(3, vm.Count);
+        Assert.All(vm, assignment => Assert.Contains("[parameters('deployTrainingVm')]", assignment.Conditions));
+        var models = Assert.Single(vm, assignment => assignment.Scope.Contains("parameters('modelsContainerName')", StringComparison.Ordinal));
+        var training = Assert.Single(vm, assignment => assignment.Scope.Contains("parameters('trainingContainerName')", StringComparison.Ordinal));
+        Assert.Equal((StorageBlobDataContributor, StorageBlobDataContributor), (models.Role, training.Role));
+        Assert.All([models, training], assignment => Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", assignment.Scope, StringComparison.Ordinal));
+
+        // On models, an ABAC condition denies writing, appending to and deleting the serving pointer (ModelStore.PointerBlob):
+        // versions yes, promotion no.
+        var assignment = CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+            .Single(a => (a["scope"]?.ToString() ?? string.Empty).Contains("parameters('modelsContainerName')", StringComparison.Ordinal));
+        Assert.Equal("2.0", assignment.EvaluateString("properties.conditionVersion"));
+        var condition = assignment.EvaluateString("properties.condition")!;
+        foreach (var action in new[] { "blobs/write", "blobs/add/action", "blobs/delete" })
+        {
+            Assert.Contains($"!(ActionMatches{{'Microsoft.Storage/storageAccounts/blobServices/containers/{action}'}})", condition, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringNotEquals 'fer/current.json'", condition, StringComparison.Ordinal);
+        var trainingAssignment = CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+            .Single(a => (a["scope"]?.ToString() ?? string.Empty).Contains("parameters('trainingContainerName')", StringComparison.Ordinal));
+        Assert.Null(trainingAssignment["properties.condition"]); // data sets and checkpoints: read and written freely
+    }
+
+    [Fact]
+    public void Training_VM_identity_may_deallocate_its_own_VM_and_nothing_else()
+    {
+        var definition = CompiledMain.Single("Microsoft.Authorization/roleDefinitions");
+        var actions = definition["properties.permissions.0.actions"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal(["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/deallocate/action"], actions);
+        Assert.Null(definition["properties.permissions.0.dataActions"]);
+        Assert.Equal("[resourceGroup().id]", definition["properties.assignableScopes.0"]!.ToString());
+
+        var assignment = Assert.Single(CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments"),
+            a => a["properties.roleDefinitionId"]!.ToString().Contains("deallocate-self", StringComparison.Ordinal));
+        Assert.Equal("[resourceId('Microsoft.Compute/virtualMachines', parameters('name'))]", assignment["scope"]!.ToString());
     }
 
     [Theory]

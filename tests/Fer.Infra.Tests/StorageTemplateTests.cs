@@ -18,7 +18,7 @@ public class StorageTemplateTests
     }
 
     [Fact]
-    public void Storage_has_the_faces_and_models_containers_and_a_deployment_container()
+    public void Storage_has_the_faces_models_and_training_containers_and_a_deployment_container()
     {
         var names = CompiledMain.Template.ResourcesOfType(Containers)
             .Select(container => LastSegment(container.Name))
@@ -26,7 +26,8 @@ public class StorageTemplateTests
 
         Assert.Contains("faces", names);
         Assert.Contains("models", names);
-        Assert.Equal(3, names.Count);
+        Assert.Contains("training", names); // TrainingDataStore.ContainerName: data sets and run checkpoints
+        Assert.Equal(4, names.Count);
         Assert.All(CompiledMain.Template.ResourcesOfType(Containers), container => Assert.Equal("None", container.EvaluateString("properties.publicAccess")));
     }
 

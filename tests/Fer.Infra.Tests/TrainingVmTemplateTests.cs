@@ -77,4 +77,50 @@ public class TrainingVmTemplateTests
         Assert.Contains("__REPOSITORY_URL__", cloudInit, StringComparison.Ordinal);
         Assert.Contains("base64(", Vm["properties.osProfile.customData"]!.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Training_VM_is_deallocated_daily_and_can_be_a_Spot_VM()
+    {
+        var schedule = CompiledMain.Single("Microsoft.DevTestLab/schedules");
+        Assert.Equal("ComputeVmShutdownTask", schedule.EvaluateString("properties.taskType"));
+        Assert.Equal("Enabled", schedule.EvaluateString("properties.status"));
+        Assert.Equal("[resourceId('Microsoft.Compute/virtualMachines', parameters('name'))]", schedule["properties.targetResourceId"]!.ToString());
+        Assert.Equal("[format('shutdown-computevm-{0}', parameters('name'))]", schedule.Json["name"]!.ToString()); // the name the portal expects
+        Assert.Equal("2300", (string?)CompiledMain.Template.Parameters["trainingVmAutoShutdownTime"]!["defaultValue"]);
+        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(schedule));
+
+        Assert.False(CompiledMain.Template.Parameters["trainingVmSpot"]!["defaultValue"]!.GetValue<bool>());
+        Assert.Equal("[if(parameters('spot'), 'Spot', 'Regular')]", Vm["properties.priority"]!.ToString());
+        Assert.Equal("[if(parameters('spot'), 'Deallocate', null())]", Vm["properties.evictionPolicy"]!.ToString()); // the disk, and the run on it, survive
+    }
+
+    [Fact]
+    public void Cloud_init_installs_a_training_job_unit_that_resumes_and_deallocates_the_VM()
+    {
+        var cloudInit = File.ReadAllText(RepositoryRoot.Combine("infra", "modules", "training-vm.cloud-init.yaml"));
+
+        Assert.Contains("path: /etc/systemd/system/fer-train-job.service", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/usr/local/bin/fer-train-job run", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("ExecStopPost=+/usr/local/bin/fer-train-job finish", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("WantedBy=multi-user.target", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("-p:TorchBackend=cuda", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("train --resume \"$runs/$FER_JOB_RUN\" --account \"$FER_STORAGE_ACCOUNT\"", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("[ \"$status\" -eq 4 ]", cloudInit, StringComparison.Ordinal); // fer-train's exit code for "no such run"
+        Assert.Contains("/deallocate?api-version=", cloudInit, StringComparison.Ordinal);
+        Assert.Contains("__STORAGE_ACCOUNT__", cloudInit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outputs_give_the_exact_training_commands()
+    {
+        var outputs = CompiledMain.Template.Outputs;
+
+        Assert.Contains("fer data upload DIR --name fer2013 --account", outputs["FER_TRAINING_DATA_UPLOAD_COMMAND"]!["value"]!.ToString(), StringComparison.Ordinal);
+        var job = outputs["FER_TRAINING_JOB_COMMAND"]!["value"]!.ToString();
+        Assert.Contains("sudo fer-train-job start r1 --data blob:fer2013 --device cuda", job, StringComparison.Ordinal);
+        Assert.Contains("--publish", job, StringComparison.Ordinal);
+        Assert.DoesNotContain("--promote", job, StringComparison.Ordinal); // the VM may not promote
+        Assert.Contains("journalctl -u fer-train-job", outputs["FER_TRAINING_JOB_LOGS_COMMAND"]!["value"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("training", (string?)CompiledMain.Template.Root["variables"]!["trainingContainerName"]);
+    }
 }

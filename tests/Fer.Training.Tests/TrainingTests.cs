@@ -72,6 +72,26 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void A_last_batch_of_one_image_does_not_poison_BatchNorm()
+    {
+        using var temp = new TempDirectory();
+        MiniatureDataset.WriteFolders(temp.Path, "train", perClass: 3, size: 32, seed: 13);
+        var options = Options(temp.Path, stage2Epochs: 1) with { Stage1Epochs = 0, BatchSize = 13 }; // 14 training images: 13 + 1
+        var run = temp.File("run");
+        Directory.CreateDirectory(run);
+        var trainer = new Trainer(options, run, TextWriter.Null);
+        var plan = DataPlan.Build(options.Data);
+        var train = ImageCache.Build(plan.Train, trainer.Preprocessor);
+        var validation = ImageCache.Build(plan.Validation, trainer.Preprocessor);
+
+        var (model, state) = trainer.Train(train, validation);
+        model.Dispose();
+
+        Assert.Equal(1, train.Count % options.BatchSize);
+        Assert.True(double.IsFinite(Assert.Single(state.History).ValidationLoss), "validation loss after an epoch that ended with a batch of one");
+    }
+
+    [Fact]
     public void Training_tensors_equal_serving_tensors_for_the_same_file()
     {
         using var temp = new TempDirectory();

@@ -7,4 +7,5 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int UsageError = 2;
     public const int ParityFailed = 3;
+    public const int NoSuchRun = 4;
 }

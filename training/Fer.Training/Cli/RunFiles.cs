@@ -10,6 +10,9 @@ internal static class RunFiles
 {
     public const string ConfigFile = "config.json";
 
+    /// <summary>The --data value a run was started with (a folder or blob:NAME), so that --resume can fetch blob data again.</summary>
+    public const string DataSourceKey = "data_source";
+
     public static JsonSerializerOptions Json { get; } = new(ModelManifest.JsonOptions)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -32,6 +35,15 @@ internal static class RunFiles
 
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.TryGetProperty("command", out var command) ? command.GetString() : null;
+    }
+
+    /// <summary>The run's --data; runs from before blob data sets recorded none and read their folder.</summary>
+    public static DataSource ReadDataSource(string runDirectory)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, ConfigFile)));
+        return document.RootElement.TryGetProperty(DataSourceKey, out var source) && source.GetString() is { Length: > 0 } value
+            ? DataSource.Parse(value)
+            : new DataSource(ReadOptions(runDirectory).Data.Root, null);
     }
 
     public static TrainingOptions ReadOptions(string runDirectory)

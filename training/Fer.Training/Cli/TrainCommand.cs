@@ -18,7 +18,8 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<DirectoryInfo?>("--data") { Description = "The data set's root folder." };
+        var data = new Option<string?>("--data") { Description = "The data set's root folder, or blob:NAME: a data set uploaded with 'fer data upload' (downloaded to --data-cache, hashes checked)." };
+        var dataCache = new Option<DirectoryInfo?>("--data-cache") { Description = $"Where blob: data sets are downloaded (default {TrainingStorage.DefaultDataCache}); files already there with the right hash are kept." };
         var layout = new Option<string>("--layout") { Description = "folders | rafdb", DefaultValueFactory = _ => "folders" };
         layout.AcceptOnlyFromAmong("folders", "rafdb");
         var trainSplit = new Option<string>("--train-split") { Description = "Name of the training split folder.", DefaultValueFactory = _ => "train" };
@@ -66,22 +67,40 @@ internal static class TrainCommand
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run directory (checkpoints, report, model). Keep it outside the repository." };
-        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the interrupted run in this directory with its recorded settings." };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the interrupted run in this directory with its recorded settings; with storage, a run missing here is fetched from training/runs/<its name>/." };
+        var storageArguments = new StorageArguments();
+        var mirrorAverage = new Option<bool>("--mirror-average") { Description = "Export a graph that averages each face's logits with its mirror image's (as fer-train export --mirror-average)." };
+        var publish = new Option<bool>("--publish") { Description = "After export, measure the model as served and publish its folder (report included) to the models container." };
+        var promote = new Option<bool>("--promote") { Description = "With --publish: also point serving at the new version." };
 
         var command = new Command("train", "Train with the seed's two-stage recipe (every hyperparameter a flag), write the report and export the model.")
         {
             data, layout, trainSplit, valFrom, testFrom, limitTrain, backbone, cbam, dropout, imageSize, color, batchSize,
             equalize, classWeights, stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
             seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
+            dataCache, storageArguments.Account, storageArguments.ConnectionString, mirrorAverage, publish, promote,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(resume) is { } runDirectory)
+            var connection = storageArguments.Resolve(parse);
+            var storage = connection is null ? null : new TrainingStorage(connection);
+            var job = new TrainingJob(parse.GetValue(publish), parse.GetValue(promote), parse.GetValue(mirrorAverage));
+            if (job.Promote && !job.Publish)
             {
-                return Run(RunFiles.ReadOptions(runDirectory.FullName), runDirectory.FullName);
+                throw new ArgumentException("--promote needs --publish.");
             }
 
-            var root = parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --resume RUN).");
+            if (job.Publish)
+            {
+                StorageArguments.Require(connection, "--publish");
+            }
+
+            if (parse.GetValue(resume) is { } runDirectory)
+            {
+                return await ResumeAsync(runDirectory.FullName, storage, job, ct).ConfigureAwait(false);
+            }
+
+            var source = DataSource.Parse(parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --resume RUN)."));
             var runOut = parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --resume RUN).");
             var layoutValue = Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true);
             var (validationFraction, validationSplit) = OptionParsing.ValidationSource(parse.GetValue(valFrom));
@@ -90,7 +109,7 @@ internal static class TrainCommand
             {
                 Data = new DataOptions
                 {
-                    Root = root.FullName,
+                    Root = source.Folder ?? Path.Combine(parse.GetValue(dataCache)?.FullName ?? TrainingStorage.DefaultDataCache, source.BlobName!),
                     Layout = layoutValue,
                     TrainSplit = parse.GetValue(trainSplit)!,
                     ValidationFromTrain = validationFraction,
@@ -138,18 +157,36 @@ internal static class TrainCommand
                 Device = parse.GetValue(device)!,
                 Threads = parse.GetValue(threads),
             };
-            if (File.Exists(Path.Combine(runOut.FullName, RunState.FileName)))
+            if (File.Exists(Path.Combine(runOut.FullName, RunState.FileName)) || storage?.Checkpoints(runOut.FullName).Exists() == true)
             {
-                throw new ArgumentException($"'{runOut.FullName}' already holds a run; continue it with --resume {runOut.FullName}, or choose another --out.");
+                throw new ArgumentException($"A run named '{runOut.Name}' already exists (in '{runOut.FullName}' or in storage); continue it with --resume {runOut.FullName}, or choose another --out.");
             }
 
             Directory.CreateDirectory(runOut.FullName);
-            return Run(options, runOut.FullName);
+            return await RunAsync(options, source, runOut.FullName, storage, job, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static int Run(TrainingOptions options, string runDirectory)
+    /// <summary>Continues a run; one whose directory is gone (a replaced VM's disk) comes back from its checkpoints in storage.</summary>
+    private static async Task<int> ResumeAsync(string runDirectory, TrainingStorage? storage, TrainingJob job, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(runDirectory, RunFiles.ConfigFile)))
+        {
+            var checkpoints = storage?.Checkpoints(runDirectory);
+            if (checkpoints?.Restore(runDirectory) != true)
+            {
+                throw new RunNotFoundException($"There is no run to resume: '{runDirectory}' has no {RunFiles.ConfigFile}" +
+                                               (checkpoints is null ? " (and no storage was named to look in)." : $" and storage has none under {checkpoints.Location}."));
+            }
+
+            Console.WriteLine($"Run restored from {checkpoints.Location}.");
+        }
+
+        return await RunAsync(RunFiles.ReadOptions(runDirectory), RunFiles.ReadDataSource(runDirectory), runDirectory, storage, job, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunAsync(TrainingOptions options, DataSource source, string runDirectory, TrainingStorage? storage, TrainingJob job, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var flushed = DenormalFlush.TryEnable();
@@ -159,6 +196,13 @@ internal static class TrainCommand
         }
 
         var log = Console.Out;
+        if (source.IsBlob)
+        {
+            var data = storage ?? throw new ArgumentException($"--data {source} needs storage: pass --account NAME or --connection-string (or set {StorageArguments.ConnectionStringVariable}).");
+            await data.DownloadDataAsync(source.BlobName!, Path.GetDirectoryName(options.Data.Root)!, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var checkpoints = storage?.Checkpoints(runDirectory);
         log.WriteLine(flushed ? "Denormal floats flush to zero (FTZ/DAZ), as torch.set_flush_denormal(True)." : "Denormal floats are kept (FTZ/DAZ not available on this platform).");
         var plan = DataPlan.Build(options.Data);
         log.WriteLine($"Data: {plan.Description}. train {plan.Train.Count}, validation {plan.Validation.Count}, test {plan.Test.Count}; " +
@@ -173,6 +217,7 @@ internal static class TrainCommand
         RunFiles.WriteConfig(runDirectory, options, new Dictionary<string, object?>
         {
             ["command"] = command,
+            [RunFiles.DataSourceKey] = source.ToString(),
             ["data_fingerprint"] = plan.Fingerprint,
             ["data"] = plan.Description,
             ["counts"] = new { train = plan.Train.Count, validation = plan.Validation.Count, test = plan.Test.Count },
@@ -189,7 +234,12 @@ internal static class TrainCommand
         });
         File.WriteAllLines(Path.Combine(runDirectory, "test-split.txt"), plan.Test.Select(i => $"{Path.GetRelativePath(options.Data.Root, i.Path)}\t{EmotionLabels.Canonical[i.Label]}"));
 
-        var trainer = new Trainer(options, runDirectory, log);
+        var trainer = new Trainer(options, runDirectory, log) { CheckpointSaved = checkpoints is null ? null : () => checkpoints.Upload(runDirectory) };
+        if (checkpoints is not null)
+        {
+            log.WriteLine($"Checkpoints go to {checkpoints.Location} after every epoch: resume anywhere with --resume {runDirectory} and the same storage.");
+        }
+
         var train = Cache("train", plan.Train, trainer);
         var validation = Cache("validation", plan.Validation, trainer);
         var reportDirectory = Path.Combine(runDirectory, "report");
@@ -220,16 +270,18 @@ internal static class TrainCommand
             var modelDirectory = Path.Combine(runDirectory, "model");
             var manifest = ModelVersionWriter.Write(model, modelDirectory, trainer.Preprocessor.Input, new TrainingInfo
             {
-                Dataset = $"{plan.Description} (fingerprint {plan.Fingerprint[..12]})",
+                Dataset = $"{(source.IsBlob ? source.ToString() : plan.Description)} (fingerprint {plan.Fingerprint[..12]})",
                 Command = command,
-                Metrics = new Dictionary<string, double>
+                // Measured without mirror averaging, so a mirror-averaged export leaves them out (as fer-train export does);
+                // with --publish the exported graph is measured as served in report/serving/.
+                Metrics = job.MirrorAverage ? null : new Dictionary<string, double>
                 {
                     ["accuracy"] = metrics.Accuracy,
                     ["macro_f1"] = metrics.MacroF1,
                     ["weighted_f1"] = metrics.WeightedF1,
                     ["best_validation_accuracy"] = state.History.Max(h => h.ValidationAccuracy),
                 },
-            }, DateTimeOffset.UtcNow);
+            }, DateTimeOffset.UtcNow, job.MirrorAverage);
             foreach (var file in Directory.GetFiles(reportDirectory))
             {
                 var target = Path.Combine(modelDirectory, "report", Path.GetFileName(file));
@@ -237,10 +289,16 @@ internal static class TrainCommand
                 File.Copy(file, target, overwrite: true);
             }
 
-            var parity = ParityChecker.Check(model, Path.Combine(modelDirectory, manifest.Onnx.File), options.ImageSize, [1, 4], options.Seed);
+            var parity = ParityChecker.Check(ModelVersionWriter.Classifier([model], job.MirrorAverage), Path.Combine(modelDirectory, manifest.Onnx.File), options.ImageSize, [1, 4], options.Seed);
             parity.Write(modelDirectory);
             log.WriteLine($"Model {manifest.Version} written to {modelDirectory}; parity max_abs_diff {parity.MaxAbsDiff:E2}. Total {clock.Elapsed.TotalMinutes:F1} min.");
-            return parity.Passed ? ExitCodes.Success : ExitCodes.ParityFailed;
+            if (!parity.Passed)
+            {
+                log.WriteLine("Parity check FAILED: the model is not published.");
+                return ExitCodes.ParityFailed;
+            }
+
+            return await job.FinishAsync(storage, modelDirectory, testImages, split, log, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -26,6 +26,9 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
 
     public ImagePreprocessor Preprocessor { get; } = new(options.ToModelInput());
 
+    /// <summary>Called after each epoch's checkpoint and state are on disk (e.g. to copy them to Blob Storage).</summary>
+    public Action? CheckpointSaved { get; init; }
+
     /// <summary>Trains (or continues) the run; returns the model with the best checkpoint's weights and the final state.</summary>
     public (FerResNet Model, RunState State) Train(ImageCache train, ImageCache validation)
     {
@@ -138,6 +141,13 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
             using (batch)
             using (var scope = NewDisposeScope())
             {
+                if (batch.Size == 1)
+                {
+                    // A last batch of one image: BatchNorm's running variance of a single value is NaN, which would
+                    // poison every later evaluation. The shuffle leaves out a different image each epoch.
+                    continue;
+                }
+
                 if (options.Schedule == LearningRateSchedule.Cosine)
                 {
                     var t = (double)(((epoch - 1) * stepsPerEpoch) + step) / (epochs * stepsPerEpoch);
@@ -245,6 +255,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         }
 
         state.Save(runDirectory);
+        CheckpointSaved?.Invoke();
     }
 
     private static Device ResolveDevice(string device)

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fer.Inference.Models;
+
+namespace Fer.Inference.TrainingData;
+
+/// <summary>
+/// <c>training/&lt;name&gt;/manifest.json</c>: every file of an uploaded data set with its path (relative to the
+/// data set's root, '/'-separated), its label (the class folder; null for files outside one, such as a CSV)
+/// and its SHA-256. Written last by an upload, so a data set is complete once its manifest exists.
+/// </summary>
+public sealed record TrainingDataManifest
+{
+    public const string FileName = "manifest.json";
+
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<TrainingDataFile> Files { get; init; }
+
+    [JsonIgnore]
+    public long TotalBytes => Files.Sum(f => f.Bytes);
+
+    public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
+
+    public static TrainingDataManifest Parse(string json, string source)
+    {
+        TrainingDataManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<TrainingDataManifest>(json, ModelManifest.JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{source}' is not a training data manifest: {e.Message}", e);
+        }
+
+        if (manifest?.Files is null)
+        {
+            throw new InvalidDataException($"'{source}' is not a training data manifest: it lists no files.");
+        }
+
+        foreach (var file in manifest.Files)
+        {
+            if (!TrainingDataPath.IsSafe(file.Path) || file.Sha256 is not { Length: 64 })
+            {
+                throw new InvalidDataException($"'{source}' lists '{file.Path}' with sha256 '{file.Sha256}': paths must be relative without '..', hashes 64 hex digits.");
+            }
+        }
+
+        return manifest;
+    }
+}
+
+/// <param name="Path">Relative to the data set's root, '/'-separated.</param>
+/// <param name="Label">The canonical emotion label of its class folder, or null for files outside a class folder.</param>
+public sealed record TrainingDataFile(string Path, string? Label, string Sha256, long Bytes);

@@ -37,6 +37,13 @@ public sealed class FerOptions
     public long MaxImagePixels { get; set; } = 40_000_000;
 
     /// <summary>
+    /// The most memory that images being decoded, searched for faces and cut into crops may take at once in this
+    /// process, estimated from each header before decoding (<see cref="Preprocessing.DecodeBudget"/>); default 512 MiB,
+    /// for a 2 GB Flex Consumption instance.
+    /// </summary>
+    public long MaxDecodedBytesInFlight { get; set; } = Preprocessing.DecodeBudget.DefaultCapacityBytes;
+
+    /// <summary>
     /// Join concurrent single-blob invocations into shared ONNX Runtime calls (default). Off, each
     /// invocation makes its own call: only for comparing the two.
     /// </summary>

@@ -85,6 +85,52 @@ internal static class TestImages
         return PngFile(Header(width, height, bitDepth, colorType), compressed.ToArray());
     }
 
+    /// <summary>
+    /// A large RGB PNG of grey bands (each <paramref name="bandRows"/> rows one level, starting at <paramref name="firstLevel"/>),
+    /// written a row at a time so that the full image never exists in memory; a few tens of KB on disk.
+    /// </summary>
+    public static byte[] BandedPng(int width, int height, int bandRows, byte firstLevel)
+    {
+        var row = new byte[1 + (width * 3)]; // filter byte "none", then RGB
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (var y = 0; y < height; y++)
+            {
+                row.AsSpan(1).Fill((byte)(firstLevel + (y / bandRows * 16)));
+                zlib.Write(row);
+            }
+        }
+
+        return PngFile(Header(width, height, 8, 2), compressed.ToArray());
+    }
+
+    /// <summary>An uncompressed 24-bit BMP, rows stored bottom-up as BMP does; <paramref name="color"/> gives each pixel (x, y from the top).</summary>
+    public static byte[] Bmp(int width, int height, Func<int, int, SKColor> color)
+    {
+        var stride = ((width * 3) + 3) / 4 * 4;
+        var bytes = new byte[54 + (stride * height)];
+        "BM"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54); // pixel data offset
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40); // BITMAPINFOHEADER
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), height); // positive: bottom-up
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+        for (var y = 0; y < height; y++)
+        {
+            var offset = 54 + ((height - 1 - y) * stride);
+            for (var x = 0; x < width; x++)
+            {
+                var pixel = color(x, y);
+                (bytes[offset + (x * 3)], bytes[offset + (x * 3) + 1], bytes[offset + (x * 3) + 2]) = (pixel.Blue, pixel.Green, pixel.Red);
+            }
+        }
+
+        return bytes;
+    }
+
     /// <summary>A valid PNG signature and header claiming a huge size, with a tiny body: a decompression bomb's shape.</summary>
     public static byte[] PngClaiming(int width, int height) => PngFile(Header(width, height, 8, 2), [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
 

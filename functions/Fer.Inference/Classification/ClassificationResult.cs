@@ -54,4 +54,7 @@ public sealed record ClassificationResult
 
     public static ClassificationResult Rejected(string code, string message, string? modelVersion) =>
         new() { Status = ClassificationStatus.Rejected, ErrorCode = code, Error = message, ModelVersion = modelVersion };
+
+    public static ClassificationResult Failed(string code, string message, string? modelVersion) =>
+        new() { Status = ClassificationStatus.Failed, ErrorCode = code, Error = message, ModelVersion = modelVersion };
 }

@@ -16,6 +16,12 @@ public sealed class EmotionClassifier : IDisposable
     /// <summary>The most faces per ONNX Runtime call: a photo of a crowd is classified in slices, bounding memory.</summary>
     private const int MaxFacesPerRun = 64;
 
+    /// <summary>
+    /// Images are decoded and searched one per core: more at once only wait for cores (and for the one ONNX Runtime run
+    /// at a time) while each holds its decode and leaves buffers behind in another thread.
+    /// </summary>
+    private static readonly ParallelOptions OneImagePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     private readonly ModelVersionFolder folder;
     private readonly ImagePreprocessor preprocessor;
     private readonly FaceLocator faces;
@@ -69,7 +75,7 @@ public sealed class EmotionClassifier : IDisposable
         var results = new ClassificationResult?[images.Count];
         var tensors = new float[]?[images.Count];
         var sizes = new (int Width, int Height)[images.Count];
-        Parallel.For(0, images.Count, i =>
+        Parallel.For(0, images.Count, OneImagePerCore, i =>
         {
             try
             {
@@ -79,6 +85,12 @@ public sealed class EmotionClassifier : IDisposable
             catch (ImageRejectedException e)
             {
                 results[i] = ClassificationResult.Rejected(e.Code, e.Message, Version);
+            }
+#pragma warning disable CA1031 // Whatever one image throws is that image's answer; the others of the call go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                results[i] = ProcessingFailed(e);
             }
         });
 
@@ -102,34 +114,41 @@ public sealed class EmotionClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         var located = new LocatedFaces?[images.Count];
-        var rejected = new ClassificationResult?[images.Count];
+        var aboutFile = new ClassificationResult?[images.Count];
         var tensors = new float[images.Count][][];
-        Parallel.For(0, images.Count, i =>
+        Parallel.For(0, images.Count, OneImagePerCore, i =>
         {
             try
             {
-                located[i] = faces.Locate(images[i].Span, preprocessor.Size);
-                tensors[i] = [.. located[i]!.Faces.Select(face => Tensor(preprocessor.PrepareDecoded(face.Crop)))];
+                // The crops become tensors while their decode's memory is still reserved (see FaceLocator.Locate).
+                (located[i], tensors[i]) = faces.Locate(images[i].Span, preprocessor.Size, found =>
+                    (found, found.Faces.Select(face => Tensor(preprocessor.PrepareDecoded(face.Crop))).ToArray()));
                 if (located[i]!.Faces.Count == 0)
                 {
-                    rejected[i] = ClassificationResult.Rejected(ImageErrorCodes.NoFace, "No face was found in the image.", Version)
+                    aboutFile[i] = ClassificationResult.Rejected(ImageErrorCodes.NoFace, "No face was found in the image.", Version)
                         with { FaceCount = 0, Width = located[i]!.Width, Height = located[i]!.Height };
                 }
             }
             catch (ImageRejectedException e)
             {
-                rejected[i] = ClassificationResult.Rejected(e.Code, e.Message, Version);
+                aboutFile[i] = ClassificationResult.Rejected(e.Code, e.Message, Version);
+            }
+#pragma warning disable CA1031 // Whatever one image throws is that image's answer; the others of the call go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                aboutFile[i] = ProcessingFailed(e);
             }
         });
 
-        var classified = Run([.. Enumerable.Range(0, images.Count).Where(i => rejected[i] is null).SelectMany(i => tensors[i])]);
+        var classified = Run([.. Enumerable.Range(0, images.Count).Where(i => aboutFile[i] is null).SelectMany(i => tensors[i])]);
         var results = new IReadOnlyList<ClassificationResult>[images.Count];
         var next = 0;
         for (var i = 0; i < images.Count; i++)
         {
-            if (rejected[i] is { } rejection)
+            if (aboutFile[i] is { } answer)
             {
-                results[i] = [rejection];
+                results[i] = [answer];
                 continue;
             }
 
@@ -183,6 +202,14 @@ public sealed class EmotionClassifier : IDisposable
         coalescer.Dispose();
         folder.Dispose();
     }
+
+    /// <summary>
+    /// An image that threw something other than a rejection: <c>failed</c>, not <c>rejected</c>, because nothing shows the
+    /// file can never be read (a decoder or detector bug, a passing shortage of memory), and failed rows are done again
+    /// by the next pass over the batch while rejected ones are final.
+    /// </summary>
+    private ClassificationResult ProcessingFailed(Exception e) =>
+        ClassificationResult.Failed(ImageErrorCodes.ProcessingFailed, $"The image could not be processed ({e.GetType().Name}: {e.Message}).", Version);
 
     private float[] Tensor(RgbImage prepared)
     {

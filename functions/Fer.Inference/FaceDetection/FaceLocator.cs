@@ -9,7 +9,7 @@ namespace Fer.Inference.FaceDetection;
 /// landmarker, each detected face is turned so its eyes are horizontal (landmarks found on the same reduced copy, all
 /// faces in one call); without one, faces are the detector's upright boxes.
 /// </summary>
-public sealed class FaceLocator
+public class FaceLocator
 {
     /// <summary>
     /// The longer side of the copy the detector sees. The detector resizes to 512 px anyway; 1024 is what
@@ -47,32 +47,57 @@ public sealed class FaceLocator
     /// face's crop at least <paramref name="cropSize"/> pixels wide (the model's input size): it is shrunk to that
     /// size anyway, so a larger decode would cost time and change nothing that matters.
     /// </summary>
-    public LocatedFaces Locate(ReadOnlySpan<byte> encoded, int cropSize)
+    public LocatedFaces Locate(ReadOnlySpan<byte> encoded, int cropSize) => Locate(encoded, cropSize, faces => faces);
+
+    /// <summary>
+    /// As <see cref="Locate(ReadOnlySpan{byte}, int)"/>, handing the faces to <paramref name="use"/> while the memory of
+    /// the decode they were cut from is still reserved in the limits' <see cref="DecodeBudget"/>: turn the crops into
+    /// what outlives them there. Detection and cropping reserve one after the other, never both at once, so that
+    /// images waiting for room never hold any.
+    /// </summary>
+    public virtual T Locate<T>(ReadOnlySpan<byte> encoded, int cropSize, Func<LocatedFaces, T> use)
     {
+        ArgumentNullException.ThrowIfNull(use);
+        using var image = EncodedImage.Open(encoded, limits);
+        var (width, height) = (image.Width, image.Height);
         if (Mode == FaceFinding.WholeImage)
         {
-            var whole = ImageDecoder.Decode(encoded, limits);
-            return new LocatedFaces(whole.Width, whole.Height, [WholeImageFace(whole)]);
+            using var wholeReserved = limits.Budget.Reserve(image.EstimateBytes(int.MaxValue) + ((long)width * height * ImagePreprocessor.ResizeBytesPerPixel));
+            var whole = image.Decode(int.MaxValue);
+            return use(new LocatedFaces(width, height, [WholeImageFace(whole)]));
         }
 
-        var reduced = ImageDecoder.DecodeReduced(encoded, limits, DetectionLongSide, out var width, out var height);
-        var detected = Detect(reduced, width, height);
+        RgbImage reduced;
+        IReadOnlyList<DetectedFace> detected;
+        double?[] angles;
+        double scaleX, scaleY;
+        using (limits.Budget.Reserve(image.EstimateBytes(DetectionLongSide)))
+        {
+            reduced = image.Decode(DetectionLongSide);
+            (scaleX, scaleY) = ((double)width / reduced.Width, (double)height / reduced.Height);
+            detected = Detect(reduced, width, height);
+            angles = EyeLineAngles(reduced, detected, scaleX, scaleY);
+        }
+
         if (detected.Count == 0)
         {
+            // A face-crop-sized image is no larger than 160 px: nothing worth reserving.
             var looksLikeACrop = Mode == FaceFinding.Auto && Math.Max(width, height) <= FaceFinding.AutoWholeImageMaxSide;
-            return new LocatedFaces(width, height, looksLikeACrop ? [WholeImageFace(reduced)] : []);
+            return use(new LocatedFaces(width, height, looksLikeACrop ? [WholeImageFace(reduced)] : []));
         }
 
-        var (scaleX, scaleY) = ((double)width / reduced.Width, (double)height / reduced.Height);
         var boxes = detected.Select(face => ToBox(face, scaleX, scaleY, width, height)).ToList();
         var smallestCrop = boxes.Min(box => Math.Max(box.Width, box.Height) * (1 + (2 * FaceCrop.Margin)));
         var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Min(1.0, cropSize / smallestCrop));
-        var source = Math.Max(reduced.Width, reduced.Height) >= neededLongSide
-            ? reduced
-            : ImageDecoder.DecodeReduced(encoded, limits, neededLongSide, out _, out _);
-        var angles = EyeLineAngles(reduced, detected, scaleX, scaleY);
-        return new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
-            new LocatedFace(FaceCrop.Square(source, Scale(box, (double)source.Width / width, (double)source.Height / height), angles[i] ?? 0), box, detected[i].Score, FaceSources.Detected, angles[i]))]);
+        var decodesAgain = Math.Max(reduced.Width, reduced.Height) < neededLongSide;
+        var (plannedWidth, plannedHeight) = decodesAgain ? image.DecodedSize(neededLongSide) : (reduced.Width, reduced.Height);
+        using var cropsReserved = limits.Budget.Reserve(reduced.Pixels.Length
+            + (decodesAgain ? image.EstimateBytes(neededLongSide) : 0)
+            + CropBytes(boxes.Select(box => Scale(box, (double)plannedWidth / width, (double)plannedHeight / height))));
+        var source = decodesAgain ? image.Decode(neededLongSide) : reduced;
+        var (cropScaleX, cropScaleY) = ((double)source.Width / width, (double)source.Height / height);
+        return use(new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
+            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0), box, detected[i].Score, FaceSources.Detected, angles[i]))]));
     }
 
     /// <summary>
@@ -104,9 +129,16 @@ public sealed class FaceLocator
 
     /// <summary>Each face's eye-line angle in the full image (landmarks on the reduced copy); none without a landmarker.</summary>
     private double?[] EyeLineAngles(RgbImage reduced, IReadOnlyList<DetectedFace> detected, double scaleX, double scaleY) =>
-        landmarker is null
+        landmarker is null || detected.Count == 0
             ? new double?[detected.Count]
             : [.. landmarker.LocateAll(reduced, detected).Select(points => EyeLine.Degrees(points, scaleX, scaleY))];
+
+    /// <summary>The square crops of these boxes (margin included), and the resizing of the largest, which the preprocessing does next.</summary>
+    private static long CropBytes(IEnumerable<FaceBox> boxes)
+    {
+        var areas = boxes.Select(box => Math.Pow(Math.Max(box.Width, box.Height) * (1 + (2 * FaceCrop.Margin)), 2)).ToList();
+        return (long)((areas.Sum() * 3) + (areas.Max() * ImagePreprocessor.ResizeBytesPerPixel));
+    }
 
     /// <summary>A box in full-image pixels mapped onto a reduced decode of the same image.</summary>
     private static FaceBox Scale(FaceBox box, double scaleX, double scaleY) =>

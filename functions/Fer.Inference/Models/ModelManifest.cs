@@ -79,10 +79,18 @@ public sealed record ModelManifest
         {
             problems.Add("version is empty");
         }
+        else if (!ModelStoreName.IsValid(Version))
+        {
+            problems.Add($"version '{Version}' is not a safe name ({ModelStoreName.Rule})");
+        }
 
         if (Labels is null || Labels.Count == 0)
         {
             problems.Add("labels are missing");
+        }
+        else if (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count)
+        {
+            problems.Add($"labels repeat a name ({string.Join(", ", Labels)}): each output column needs its own label");
         }
 
         if (Input is null)
@@ -94,9 +102,18 @@ public sealed record ModelManifest
             problems.AddRange(Input.Validate());
         }
 
+        if (Output is null || string.IsNullOrWhiteSpace(Output.Name))
+        {
+            problems.Add("output.name is missing");
+        }
+
         if (Onnx is null || string.IsNullOrWhiteSpace(Onnx.File))
         {
             problems.Add("onnx.file is missing");
+        }
+        else if (!ModelStoreName.IsValid(Onnx.File))
+        {
+            problems.Add($"onnx.file '{Onnx.File}' is not a file name in the version folder ({ModelStoreName.Rule})");
         }
         else if (Onnx.Sha256 is null || Onnx.Sha256.Length != 64)
         {

@@ -54,18 +54,30 @@ public sealed class ModelVersionFolder : IDisposable
             throw new InvalidModelException(directory, e.Message);
         }
 
-        var problem = session.ClassCount != manifest.Labels.Count
-            ? $"the model outputs {session.ClassCount} scores but the manifest lists {manifest.Labels.Count} labels"
-            : session.ImageSize != manifest.Input.Size
-                ? $"the model takes {session.ImageSize}x{session.ImageSize} images but the manifest says {manifest.Input.Size}"
-                : null;
-        if (problem is not null)
+        if (DeclaredShapeProblem(session, manifest) is { } problem)
         {
             session.Dispose();
             throw new InvalidModelException(directory, problem);
         }
 
         return new ModelVersionFolder(directory, manifest, session);
+    }
+
+    /// <summary>What makes the graph's input or output differ from the manifest's: names, [N,3,S,S] in, [N,labels] out; null when they agree.</summary>
+    private static string? DeclaredShapeProblem(OnnxLogitsSession session, ModelManifest manifest)
+    {
+        var (input, output) = (session.InputShape, session.OutputShape);
+        var expectedInput = $"[N,3,{manifest.Input.Size},{manifest.Input.Size}]";
+        var expectedOutput = $"[N,{manifest.Labels.Count}]";
+        return session.InputName != manifest.Input.Name
+                ? $"the model's input is named '{session.InputName}' but the manifest says '{manifest.Input.Name}'"
+            : session.OutputName != manifest.Output.Name
+                ? $"the model's output is named '{session.OutputName}' but the manifest says '{manifest.Output.Name}'"
+            : input[1] != 3 || input[2] != manifest.Input.Size || input[3] != manifest.Input.Size
+                ? $"the model takes [{string.Join(',', input)}] but the manifest says {expectedInput}"
+            : output.Count != 2 || output[1] != manifest.Labels.Count
+                ? $"the model outputs [{string.Join(',', output)}] but the manifest's {manifest.Labels.Count} labels need {expectedOutput}"
+            : null;
     }
 
     public static string Sha256Of(string path)

@@ -11,11 +11,20 @@ public sealed class OnnxLogitsSession : IDisposable
 {
     private readonly InferenceSession session;
 
+    /// <summary>
+    /// Lets one run through at a time (with a set number of threads per run, as many as fill the cores). ONNX Runtime
+    /// already spreads one run over every core, so concurrent runs only add activation buffers: eight tiled detections
+    /// of 40-megapixel photos at once peaked at 684 MB working set, one at a time at 510 MB.
+    /// </summary>
+    private readonly SemaphoreSlim runs;
+
     /// <param name="executionProvider">"cpu", or "cuda": tried first, and on failure CPU with one call to <paramref name="warn"/>.</param>
     /// <param name="graphOptimization">ONNX Runtime's graph optimisation level: see <see cref="ParseGraphOptimization"/>.</param>
     public OnnxLogitsSession(string modelPath, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string graphOptimization = "all")
     {
         var level = ParseGraphOptimization(graphOptimization);
+        var runsAtOnce = intraOpThreads > 0 ? Math.Max(1, Environment.ProcessorCount / intraOpThreads) : 1;
+        runs = new SemaphoreSlim(runsAtOnce, runsAtOnce);
         if (!File.Exists(modelPath))
         {
             throw new FileNotFoundException($"ONNX model '{modelPath}' does not exist.", modelPath);
@@ -50,11 +59,25 @@ public sealed class OnnxLogitsSession : IDisposable
             throw new InvalidDataException($"ONNX Runtime cannot load '{modelPath}': {e.Message}", e);
         }
 
+        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
+        {
+            var counts = $"{session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}) and {session.OutputMetadata.Count} outputs ({string.Join(", ", session.OutputMetadata.Keys)})";
+            session.Dispose();
+            throw new InvalidDataException($"ONNX model '{modelPath}' has {counts}; one input and one output are expected.");
+        }
+
         InputName = session.InputMetadata.Keys.Single();
-        OutputName = session.OutputMetadata.Keys.First();
-        var inputDims = session.InputMetadata[InputName].Dimensions;
-        ImageSize = inputDims.Length == 4 ? inputDims[3] : throw new InvalidDataException($"ONNX model '{modelPath}' input '{InputName}' is not 4-dimensional (NCHW).");
-        ClassCount = session.OutputMetadata[OutputName].Dimensions[^1];
+        OutputName = session.OutputMetadata.Keys.Single();
+        InputShape = session.InputMetadata[InputName].Dimensions;
+        OutputShape = session.OutputMetadata[OutputName].Dimensions;
+        if (InputShape.Count != 4)
+        {
+            session.Dispose();
+            throw new InvalidDataException($"ONNX model '{modelPath}' input '{InputName}' is not 4-dimensional (NCHW).");
+        }
+
+        ImageSize = InputShape[3];
+        ClassCount = OutputShape.Count > 0 ? OutputShape[^1] : 0;
     }
 
     /// <summary>"cpu" or "cuda": the provider the session actually runs on.</summary>
@@ -63,6 +86,12 @@ public sealed class OnnxLogitsSession : IDisposable
     public string InputName { get; }
 
     public string OutputName { get; }
+
+    /// <summary>The input's dimensions as the graph declares them (-1 where dynamic, as the batch is).</summary>
+    public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>The output's dimensions as the graph declares them (-1 where dynamic).</summary>
+    public IReadOnlyList<int> OutputShape { get; }
 
     public int ImageSize { get; }
 
@@ -80,8 +109,16 @@ public sealed class OnnxLogitsSession : IDisposable
         }
 
         var tensor = new DenseTensor<float>(System.Runtime.InteropServices.MemoryMarshal.AsMemory(pixels), [batch, 3, ImageSize, ImageSize]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
-        return results[0].AsEnumerable<float>().ToArray();
+        runs.Wait();
+        try
+        {
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
+            return results[0].AsEnumerable<float>().ToArray();
+        }
+        finally
+        {
+            runs.Release();
+        }
     }
 
     /// <summary>
@@ -98,5 +135,9 @@ public sealed class OnnxLogitsSession : IDisposable
         _ => throw new ArgumentException($"Graph optimisation '{value}' is not one of all, extended, basic, none (setting Fer:GraphOptimization).", nameof(value)),
     };
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        session.Dispose();
+        runs.Dispose();
+    }
 }

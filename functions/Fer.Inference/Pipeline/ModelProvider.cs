@@ -51,6 +51,12 @@ public sealed class ModelProvider : IDisposable
         _ = OnnxLogitsSession.ParseGraphOptimization(this.options.GraphOptimization); // a wrong setting fails at start, not at the first blob
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
+        Limits = new ImageLimits
+        {
+            MaxEncodedBytes = this.options.MaxImageBytes,
+            MaxPixels = this.options.MaxImagePixels,
+            Budget = new DecodeBudget(this.options.MaxDecodedBytesInFlight),
+        };
         if (this.options.FaceFinding is { Length: > 0 } faceFinding && !FaceFinding.IsKnown(faceFinding))
         {
             throw new ArgumentException($"The setting Fer:FaceFinding is '{faceFinding}'; it must be one of {string.Join(", ", FaceFinding.All)}, or unset to follow the model's manifest.", nameof(options));
@@ -63,7 +69,8 @@ public sealed class ModelProvider : IDisposable
 
     public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError, current?.FaceFindingMode);
 
-    public ImageLimits Limits => new() { MaxEncodedBytes = options.MaxImageBytes, MaxPixels = options.MaxImagePixels };
+    /// <summary>The settings' limits, with this instance's one decode budget: every model version decodes within it.</summary>
+    public ImageLimits Limits { get; }
 
     /// <summary>The model to classify with; checks the pointer when the refresh interval has passed.</summary>
     public async Task<EmotionClassifier> GetAsync(CancellationToken cancellationToken = default)

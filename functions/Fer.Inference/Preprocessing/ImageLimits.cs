@@ -9,5 +9,8 @@ public sealed record ImageLimits
     /// <summary>Largest width x height accepted, read from the header (default 40 megapixels).</summary>
     public long MaxPixels { get; init; } = 40_000_000;
 
+    /// <summary>What decodes in flight may take together; default: the process's shared budget.</summary>
+    public DecodeBudget Budget { get; init; } = DecodeBudget.Shared;
+
     public static ImageLimits Default { get; } = new();
 }

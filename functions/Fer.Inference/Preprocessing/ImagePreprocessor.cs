@@ -14,6 +14,9 @@ public sealed class ImagePreprocessor
     private readonly float[] scale = new float[3];
     private readonly float[] offset = new float[3];
 
+    /// <summary>Bytes per pixel of the image being resized that <see cref="PrepareDecoded"/> allocates: an RGBA copy and its bitmap.</summary>
+    public const int ResizeBytesPerPixel = 4 + 4;
+
     public ImagePreprocessor(ModelInput input, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -45,9 +48,10 @@ public sealed class ImagePreprocessor
     /// <summary>Decoded, colour-converted and resized pixels (S x S RGB), ready to augment or normalise.</summary>
     public RgbImage Prepare(ReadOnlySpan<byte> encoded, out int originalWidth, out int originalHeight)
     {
-        var decoded = ImageDecoder.Decode(encoded, Limits);
-        (originalWidth, originalHeight) = (decoded.Width, decoded.Height);
-        return PrepareDecoded(decoded);
+        using var image = EncodedImage.Open(encoded, Limits);
+        (originalWidth, originalHeight) = (image.Width, image.Height);
+        using var reserved = Limits.Budget.Reserve(image.EstimateBytes(int.MaxValue) + ((long)image.Width * image.Height * ResizeBytesPerPixel));
+        return PrepareDecoded(image.Decode(int.MaxValue));
     }
 
     /// <summary>

@@ -43,4 +43,10 @@ public static class ImageErrorCodes
 
     /// <summary>The detector found no face: the image gets no emotion rather than a guess.</summary>
     public const string NoFace = "no-face";
+
+    /// <summary>
+    /// With status <c>failed</c>, not rejected: finding or cutting the faces threw something unforeseen, which says
+    /// nothing certain about the file, so the next pass over the batch tries again.
+    /// </summary>
+    public const string ProcessingFailed = "image-processing-failed";
 }

@@ -48,6 +48,11 @@ public sealed class ModelStore(BlobContainerClient container)
     /// <summary>Points serving at a published version; refuses a version that is not there.</summary>
     public async Task PromoteAsync(string version, CancellationToken cancellationToken = default)
     {
+        if (!ModelStoreName.IsValid(version))
+        {
+            throw new InvalidOperationException($"'{version}' is not a model version name ({ModelStoreName.Rule}).");
+        }
+
         var manifest = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
         if (!await manifest.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -64,7 +69,10 @@ public sealed class ModelStore(BlobContainerClient container)
         try
         {
             var content = await Container.GetBlobClient(PointerBlob).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return content.Value.Content.ToObjectFromJson<ModelPointer>(ModelManifest.JsonOptions);
+            var pointer = content.Value.Content.ToObjectFromJson<ModelPointer>(ModelManifest.JsonOptions);
+            return ModelStoreName.IsValid(pointer?.Version)
+                ? pointer
+                : throw new InvalidDataException($"'{PointerBlob}' in container '{Container.Name}' names version '{pointer?.Version}', which is not a version name ({ModelStoreName.Rule}).");
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -91,17 +99,39 @@ public sealed class ModelStore(BlobContainerClient container)
         return versions.OrderByDescending(v => v, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Downloads a version folder into <paramref name="cacheDirectory"/>/&lt;version&gt; (model and manifest only); returns the folder.</summary>
+    /// <summary>
+    /// Downloads a version folder into <paramref name="cacheDirectory"/>/&lt;version&gt; (model and manifest only); returns the folder.
+    /// The manifest must name the same version and a plain file name: both become local paths.
+    /// </summary>
     public async Task<string> DownloadAsync(string version, string cacheDirectory, CancellationToken cancellationToken = default)
     {
+        if (!ModelStoreName.IsValid(version))
+        {
+            throw new InvalidDataException($"'{version}' is not a model version name ({ModelStoreName.Rule}).");
+        }
+
         var target = Path.Combine(cacheDirectory, version);
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(partial);
-        var manifestBlob = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
-        await manifestBlob.DownloadToAsync(Path.Combine(partial, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
-        var manifest = ModelManifest.Load(Path.Combine(partial, ModelManifest.FileName));
-        await Container.GetBlobClient($"{Prefix}{version}/{manifest.Onnx.File}")
-            .DownloadToAsync(Path.Combine(partial, manifest.Onnx.File), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var manifestBlob = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
+            await manifestBlob.DownloadToAsync(Path.Combine(partial, ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+            var manifest = ModelManifest.Load(Path.Combine(partial, ModelManifest.FileName));
+            if (manifest.Version != version)
+            {
+                throw new InvalidModelManifestException($"{Container.Name}/{Prefix}{version}/{ModelManifest.FileName}", [$"version is '{manifest.Version}' but it is published as '{version}'"]);
+            }
+
+            await Container.GetBlobClient($"{Prefix}{version}/{manifest.Onnx.File}")
+                .DownloadToAsync(Path.Combine(partial, manifest.Onnx.File), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Directory.Delete(partial, recursive: true); // a refused or interrupted download leaves nothing behind
+            throw;
+        }
+
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);

@@ -1,0 +1,226 @@
+using SkiaSharp;
+
+namespace Fer.Inference.Preprocessing;
+
+/// <summary>
+/// An image whose header has been read and checked against the limits, with nothing decoded yet: what a decode at a
+/// given size will cost in memory is known before it is paid (<see cref="DecodeBudget"/>). Decoding is as small as
+/// asked: JPEG scales by k/8 inside its DCT, WebP scales inside libwebp, PNG and BMP are read a row at a time and
+/// box-averaged (<see cref="BoxSampler"/>), GIF scales inside Skia's decoder; an interlaced PNG decodes in full.
+/// </summary>
+public sealed class EncodedImage : IDisposable
+{
+    /// <summary>The RGBA bitmap the codec writes, and the RGB copy handed out.</summary>
+    private const int DecodeBytesPerPixel = 4 + 3;
+
+    /// <summary>The upright copy an EXIF orientation makes.</summary>
+    private const int OrientationBytesPerPixel = 4;
+
+    private readonly SKData data;
+    private readonly SKCodec codec;
+
+    private EncodedImage(SKData data, SKCodec codec, int width, int height)
+    {
+        (this.data, this.codec) = (data, codec);
+        (Width, Height) = (width, height);
+    }
+
+    /// <summary>How a decode is made: by the codec at the planned size, or a row at a time through a <see cref="BoxSampler"/>.</summary>
+    private enum Method
+    {
+        Codec,
+        PngRows,
+        Scanlines,
+    }
+
+    /// <summary>The full image's width, orientation applied.</summary>
+    public int Width { get; }
+
+    /// <summary>The full image's height, orientation applied.</summary>
+    public int Height { get; }
+
+    private bool Rotated => codec.EncodedOrigin is not (SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default);
+
+    /// <summary>Reads and checks the header; throws <see cref="ImageRejectedException"/> for what can never be decoded.</summary>
+    public static EncodedImage Open(ReadOnlySpan<byte> encoded, ImageLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (encoded.IsEmpty)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.Empty, "The file is empty (0 bytes).");
+        }
+
+        if (encoded.Length > limits.MaxEncodedBytes)
+        {
+            throw new ImageRejectedException(ImageErrorCodes.TooLarge, $"The file has {encoded.Length:N0} bytes; the limit is {limits.MaxEncodedBytes:N0}.");
+        }
+
+        var data = SKData.CreateCopy(encoded);
+        var codec = SKCodec.Create(data);
+        if (codec is null)
+        {
+            data.Dispose();
+            throw KnownFormat(encoded) is { } format
+                ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The file starts like a {format} image but its header cannot be read: it is truncated or damaged.")
+                : new ImageRejectedException(ImageErrorCodes.NotAnImage, "The file is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP).");
+        }
+
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var problem = width <= 0 || height <= 0
+            ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image header gives an impossible size {width}x{height}.")
+            : (long)width * height > limits.MaxPixels
+                ? new ImageRejectedException(ImageErrorCodes.TooManyPixels, $"The image header claims {width:N0}x{height:N0} pixels; the limit is {limits.MaxPixels:N0} pixels.")
+                : null;
+        if (problem is not null)
+        {
+            codec.Dispose();
+            data.Dispose();
+            throw problem;
+        }
+
+        return SwapsAxes(codec.EncodedOrigin)
+            ? new EncodedImage(data, codec, height, width)
+            : new EncodedImage(data, codec, width, height);
+    }
+
+    /// <summary>The size <see cref="Decode"/> with the same <paramref name="minLongSide"/> returns, orientation applied.</summary>
+    public (int Width, int Height) DecodedSize(int minLongSide)
+    {
+        var size = Plan(minLongSide).Size;
+        return SwapsAxes(codec.EncodedOrigin) ? (size.Height, size.Width) : (size.Width, size.Height);
+    }
+
+    /// <summary>The most bytes <see cref="Decode"/> with the same <paramref name="minLongSide"/> holds at once, the encoded copy included.</summary>
+    public long EstimateBytes(int minLongSide)
+    {
+        var (size, method) = Plan(minLongSide);
+        var pixels = (long)size.Width * size.Height;
+        var perPixel = DecodeBytesPerPixel + (Rotated ? OrientationBytesPerPixel : 0);
+        var sampling = method switch
+        {
+            Method.PngRows => BoxSampler.WorkingBytes(codec.Info.Width, size.Width) + data.Size, // and the pixel data gathered from its chunks
+            Method.Scanlines => BoxSampler.WorkingBytes(codec.Info.Width, size.Width),
+            _ => 0,
+        };
+        return data.Size + (pixels * perPixel) + sampling;
+    }
+
+    /// <summary>
+    /// Decodes to 8-bit RGB, orientation applied, at the smallest size this format can produce cheaply whose longer
+    /// side is at least <paramref name="minLongSide"/> (the full size when that is smaller); transparent pixels end over black.
+    /// </summary>
+    public RgbImage Decode(int minLongSide)
+    {
+        var (size, method) = Plan(minLongSide);
+        using var bitmap = method switch
+        {
+            Method.PngRows => DecodePngRows(size),
+            Method.Scanlines => ScanlineSampling.Decode(codec, size) ?? DecodeDirect(codec.Info.Size),
+            _ => DecodeDirect(size),
+        };
+        using var oriented = Orientation.Apply(bitmap, codec.EncodedOrigin);
+        return ToRgb(oriented ?? bitmap);
+    }
+
+    public void Dispose()
+    {
+        codec.Dispose();
+        data.Dispose();
+    }
+
+    /// <summary>The size to decode at (before orientation), and how.</summary>
+    private (SKSizeI Size, Method Method) Plan(int minLongSide)
+    {
+        var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
+        var longSide = Math.Max(full.Width, full.Height);
+        if (longSide <= minLongSide)
+        {
+            return (full, Method.Codec);
+        }
+
+        var exact = full.Width >= full.Height
+            ? new SKSizeI(minLongSide, Math.Max(1, (int)Math.Ceiling((double)full.Height * minLongSide / full.Width)))
+            : new SKSizeI(Math.Max(1, (int)Math.Ceiling((double)full.Width * minLongSide / full.Height)), minLongSide);
+
+        // Measured with SkiaSharp 3.119: WebP and GIF decode at any smaller size; BMP by scanlines; PNG neither.
+        return codec.EncodedFormat switch
+        {
+            SKEncodedImageFormat.Png => PngRowReader.CanRead(data.AsSpan()) ? (exact, Method.PngRows) : (full, Method.Codec),
+            SKEncodedImageFormat.Bmp => (exact, Method.Scanlines),
+            SKEncodedImageFormat.Webp or SKEncodedImageFormat.Gif => (exact, Method.Codec),
+            _ => (CodecScaledSize(minLongSide), Method.Codec),
+        };
+    }
+
+    private SKBitmap DecodePngRows(SKSizeI size)
+    {
+        using var sampler = new BoxSampler(codec.Info.Width, codec.Info.Height, size);
+        PngRowReader.Read(data.AsSpan(), sampler);
+        return sampler.Finish();
+    }
+
+    /// <summary>The smallest of the codec's own scaled sizes (k/8, JPEG's) whose longer side reaches <paramref name="minLongSide"/>; the full size otherwise.</summary>
+    private SKSizeI CodecScaledSize(int minLongSide)
+    {
+        var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width > 0 && scaled.Height > 0 && Math.Max(scaled.Width, scaled.Height) >= minLongSide && scaled != full)
+            {
+                return scaled;
+            }
+        }
+
+        return full;
+    }
+
+    /// <summary>The codec decodes at <paramref name="size"/> itself; a size it cannot make falls back to the full size.</summary>
+    private SKBitmap DecodeDirect(SKSizeI size)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)
+        {
+            bitmap.Dispose();
+            return DecodeDirect(codec.Info.Size);
+        }
+
+        if (result is not SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image could not be decoded completely ({result}): the file is truncated or damaged.");
+        }
+
+        return bitmap;
+    }
+
+    private static bool SwapsAxes(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>The format a file claims by its first bytes, or null.</summary>
+    private static string? KnownFormat(ReadOnlySpan<byte> data) => data switch
+    {
+        [0xFF, 0xD8, 0xFF, ..] => "JPEG",
+        [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "PNG",
+        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
+        [(byte)'B', (byte)'M', ..] => "BMP",
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
+        _ => null,
+    };
+
+    /// <summary>Drops alpha from premultiplied RGBA, which composites transparent areas over black.</summary>
+    private static RgbImage ToRgb(SKBitmap bitmap)
+    {
+        var rgba = bitmap.GetPixelSpan();
+        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+        for (int source = 0, target = 0; target < rgb.Length; source += 4, target += 3)
+        {
+            rgb[target] = rgba[source];
+            rgb[target + 1] = rgba[source + 1];
+            rgb[target + 2] = rgba[source + 2];
+        }
+
+        return new RgbImage(bitmap.Width, bitmap.Height, rgb);
+    }
+}

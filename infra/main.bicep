@@ -98,6 +98,8 @@ var trainingContainerName = 'training'
 var resultsTableName = 'emotions'
 // Flex Consumption deploys the app package from a blob container of the app's choosing.
 var deploymentContainerName = 'app-package-${resourceToken}'
+// Where Event Grid puts BlobCreated events it could not deliver (events.bicep, the postdeploy hook).
+var deadLetterContainerName = 'eventgrid-deadletter'
 var functionAppName = '${abbrs.functionApp}${resourceToken}'
 // Names are computed here, not read from module outputs, so that What-If can predict every resource.
 var storageAccountName = '${abbrs.storage}${resourceToken}'
@@ -132,6 +134,7 @@ module storage 'modules/storage.bicep' = {
     modelsContainerName: modelsContainerName
     trainingContainerName: trainingContainerName
     deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
     resultsTableName: resultsTableName
     faceRetentionDays: faceRetentionDays
   }
@@ -145,6 +148,7 @@ module events 'modules/events.bicep' = {
     tags: tags
     name: '${abbrs.systemTopic}${resourceToken}'
     storageAccountName: storageAccountName
+    deadLetterContainerName: deadLetterContainerName
   }
   dependsOn: [
     storage
@@ -179,6 +183,7 @@ module functionApp 'modules/function-app.bicep' = {
     facesContainerName: facesContainerName
     modelsContainerName: modelsContainerName
     resultsTableName: resultsTableName
+    faceRetentionDays: faceRetentionDays
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
@@ -236,6 +241,7 @@ output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_HOST string = functionApp.outputs.defaultHostName
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = events.outputs.name
+output AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID string = storage.outputs.deadLetterContainerId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString
 output FER_FACES_CONTAINER string = facesContainerName
 output FER_MODELS_CONTAINER string = modelsContainerName

@@ -118,7 +118,7 @@ public sealed partial class ClassifyApi(
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ImageUpload.Format(image).ContentType },
         }, cancellationToken).ConfigureAwait(false);
-        LogUploaded(logger, container.Name, name);
+        LogUploaded(logger, container.Name, new BlobNameHash(name));
         foreach (var listener in listeners)
         {
             await listener.UploadedAsync(name, cancellationToken).ConfigureAwait(false);
@@ -130,8 +130,8 @@ public sealed partial class ClassifyApi(
     private ApiResponse TooLarge(long? length) => ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
         $"The body has {(length is { } n ? $"{n:N0} bytes" : "more bytes than allowed")}; the limit is {settings.MaxImageBytes:N0} bytes.");
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Uploaded a classified image to {Container}/{Blob}.")]
-    private static partial void LogUploaded(ILogger logger, string container, string blob);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Uploaded a classified image to {Container}, blob {BlobHash}.")]
+    private static partial void LogUploaded(ILogger logger, string container, BlobNameHash blobHash);
 }
 
 /// <summary>The classify route's answer: an item per face (or one about an image without a face), and where the image was uploaded.</summary>

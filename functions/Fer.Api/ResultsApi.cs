@@ -7,11 +7,11 @@ using Fer.Inference.Storage;
 namespace Fer.Api;
 
 /// <summary>
-/// The results, summary, health and reclassify routes, kept apart from any host's types so that the function app
+/// The results, summary and health routes, kept apart from any host's types so that the function app
 /// and <c>fer serve</c> share them and tests call them directly: query parameters are validated against the known
 /// labels and statuses before they reach a filter.
 /// </summary>
-public sealed class ResultsApi(ResultsStore results, ModelProvider models, BatchProcessor processor)
+public sealed class ResultsApi(ResultsStore results, ModelProvider models)
 {
     public const int MaxPageSize = 1000;
 
@@ -49,45 +49,25 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models, Batch
     public async Task<ApiResponse> SummaryAsync(string batch, CancellationToken cancellationToken) =>
         new(HttpStatusCode.OK, await results.SummarizeAsync(batch, cancellationToken).ConfigureAwait(false));
 
-    public async Task<ApiResponse> HealthAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The model's state as last seen, without checking the pointer or loading anything (an anonymous caller must not
+    /// be able to start a download), and without exception text: a stable <c>problem</c> code; details are in the log.
+    /// </summary>
+    public ApiResponse Health()
     {
-        try
-        {
-            await models.GetAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ModelUnavailableException)
-        {
-            // Reported below from the provider's health.
-        }
-
         var health = models.Health;
         var serving = health.Version is not null;
-        return new ApiResponse(serving ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new
-        {
-            status = serving ? (health.LastError is null ? "healthy" : "degraded") : "no-model",
-            modelVersion = health.Version,
-            executionProvider = health.ExecutionProvider,
-            faceFinding = health.FaceFinding,
-            lastModelCheck = health.LastCheck,
-            lastError = health.LastError,
-        });
-    }
-
-    public async Task<ApiResponse> ReclassifyAsync(string batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var run = await processor.ProcessAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ApiResponse(HttpStatusCode.OK, run);
-        }
-        catch (ModelUnavailableException e)
-        {
-            return ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
-        }
+        var status = serving ? (health.LastError is null ? "healthy" : "degraded") : health.LastCheck is null ? "starting" : "no-model";
+        var problem = health.LastError is null ? null : serving ? "model-check-failed" : ApiErrorCodes.ModelUnavailable;
+        return new ApiResponse(serving ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new HealthItem(
+            status, health.Version, health.ExecutionProvider, health.FaceFinding, health.LastCheck, problem));
     }
 
     private static ApiResponse BadRequest(string code, string message) => ApiResponse.Error(HttpStatusCode.BadRequest, code, message);
 }
+
+/// <summary>The health route's answer: <paramref name="Problem"/> is a code (model-check-failed, model-unavailable), never exception text.</summary>
+public sealed record HealthItem(string Status, string? ModelVersion, string? ExecutionProvider, string? FaceFinding, DateTimeOffset? LastModelCheck, string? Problem);
 
 /// <summary>A page of a batch's rows and the token for the next page (null on the last).</summary>
 public sealed record ResultsPageItem(string Batch, IReadOnlyList<ResultItem> Items, string? ContinuationToken);

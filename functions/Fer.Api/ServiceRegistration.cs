@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Pipeline;
+using Fer.Inference.Reclassification;
 using Fer.Inference.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddFerServing(this IServiceCollection services, IConfiguration configuration, StorageConnection? connection = null)
     {
         services.AddOptions<FerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
+        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => connection ?? StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
         services.AddSingleton(sp => sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient());
@@ -35,9 +37,31 @@ public static class ServiceRegistration
             sp.GetRequiredService<ResultsStore>(),
             sp.GetRequiredService<ClassificationPipeline>(),
             sp.GetRequiredService<IOptions<FerOptions>>()));
+        services.AddSingleton(sp => new BatchDeleter(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
+            sp.GetRequiredService<ResultsStore>(),
+            sp.GetRequiredService<IOptions<FerOptions>>()));
+        services.AddSingleton(sp => new Reconciler(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
+            sp.GetRequiredService<BatchProcessor>(),
+            sp.GetRequiredService<ResultsStore>(),
+            sp.GetRequiredService<ModelProvider>(),
+            sp.GetRequiredService<IOptions<FerOptions>>(),
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Reconciler>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ReclassifyMessages(sp.GetRequiredService<StorageConnection>().CreateQueueServiceClient().GetQueueClient(ReclassifyMessages.Name)));
+        services.AddSingleton<ReclassifyRuns>();
+        services.AddSingleton(sp => new ReclassifyWorker(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
+            sp.GetRequiredService<ClassificationPipeline>(),
+            sp.GetRequiredService<ReclassifyRuns>()));
+        services.AddHostedService<ModelWarmup>();
         services.AddSingleton<ResultsApi>();
         services.AddSingleton<ClassifyApi>();
         services.AddSingleton<BlobImageApi>();
+        services.AddSingleton<BatchDeletionApi>();
+        services.AddSingleton<ReclassifyApi>();
         return services;
     }
 

@@ -8,7 +8,7 @@ namespace Fer.Cli;
 
 /// <summary>
 /// The function app's HTTP routes on ASP.NET Core (fer serve): the same handlers (<see cref="ResultsApi"/>,
-/// <see cref="ClassifyApi"/>, <see cref="BlobImageApi"/>, <see cref="WebPage"/>) and the same answers, at the same paths under <c>/api</c>, without function keys.
+/// <see cref="ClassifyApi"/>, <see cref="BlobImageApi"/>, <see cref="BatchDeletionApi"/>, <see cref="ReclassifyApi"/>, <see cref="WebPage"/>) and the same answers, at the same paths under <c>/api</c>, without function keys.
 /// </summary>
 internal static class ApiEndpoints
 {
@@ -21,7 +21,9 @@ internal static class ApiEndpoints
             return Send(context, handler.ResultsAsync(batch, query["emotion"], query["status"], query["pageSize"], query["continuationToken"], context.RequestAborted));
         });
         api.MapGet("batches/{batch}/summary", (HttpContext context, string batch, ResultsApi handler) => Send(context, handler.SummaryAsync(batch, context.RequestAborted)));
-        api.MapPost("batches/{batch}/reclassify", (HttpContext context, string batch, ResultsApi handler) => Send(context, handler.ReclassifyAsync(batch, context.RequestAborted)));
+        api.MapDelete(BatchDeletionApi.Route, (HttpContext context, string batch, BatchDeletionApi handler) => Send(context, handler.DeleteAsync(batch, context.RequestAborted)));
+        api.MapPost(ReclassifyApi.Route, (HttpContext context, string batch, ReclassifyApi handler) => Send(context, handler.StartAsync(batch, context.RequestAborted)));
+        api.MapGet(ReclassifyApi.StatusRoute, (HttpContext context, string batch, ReclassifyApi handler) => Send(context, handler.StatusAsync(batch, context.RequestAborted)));
 
         // Every method reaches the handler, which answers anything but POST with a JSON 405, as in the function app.
         api.Map("classify", (HttpContext context, ClassifyApi handler) =>
@@ -32,7 +34,7 @@ internal static class ApiEndpoints
         api.MapGet(BlobImageApi.Route, (HttpContext context, string batch, BlobImageApi handler) => Send(context, handler.ImageAsync(batch, context.Request.Query["blob"], context.RequestAborted)));
         api.MapGet(WebPage.Route, (HttpContext context) => Send(context, Task.FromResult(WebPage.Get(null))));
         api.MapGet(WebPage.FileRoute, (HttpContext context, string file) => Send(context, Task.FromResult(WebPage.Get(file))));
-        api.MapGet("health", (HttpContext context, ResultsApi handler) => Send(context, handler.HealthAsync(context.RequestAborted)));
+        api.MapGet("health", (HttpContext context, ResultsApi handler) => Send(context, Task.FromResult(handler.Health())));
         api.MapGet(OpenApiDocument.Route, (HttpContext context) => Write(context, HttpStatusCode.OK, OpenApiDocument.Json));
     }
 

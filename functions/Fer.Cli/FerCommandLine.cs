@@ -17,6 +17,7 @@ internal static class FerCommandLine
             StorageCommands.Upload(),
             StorageCommands.Process(),
             StorageCommands.Results(),
+            BatchCommands.Create(),
             ModelCommands.Create(),
             DataCommands.Create(),
             DemoCommand.Create(),

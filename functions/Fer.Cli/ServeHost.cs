@@ -27,6 +27,7 @@ internal static class ServeHost
         builder.Services.AddSingleton<LocalBlobTrigger>();
         builder.Services.AddSingleton<IUploadListener>(sp => sp.GetRequiredService<LocalBlobTrigger>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalBlobTrigger>());
+        builder.Services.AddHostedService<LocalReclassifyReader>();
 
         var app = builder.Build();
         app.UseStatusCodePages(context => ApiEndpoints.WriteStatusCodeError(context.HttpContext));

@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Fer.Functions;
 
-/// <summary>The HTTP surface: thin wrappers over <see cref="ResultsApi"/>, <see cref="ClassifyApi"/>, <see cref="BlobImageApi"/> and <see cref="WebPage"/>, which fer serve hosts too.</summary>
-public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImageApi images)
+/// <summary>The HTTP surface: thin wrappers over <see cref="ResultsApi"/>, <see cref="ClassifyApi"/>, <see cref="BlobImageApi"/>, <see cref="BatchDeletionApi"/>, <see cref="ReclassifyApi"/> and <see cref="WebPage"/>, which fer serve hosts too.</summary>
+public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImageApi images, BatchDeletionApi deletion, ReclassifyApi reclassify)
 {
     [Function("Results")]
     public async Task<HttpResponseData> Results(
@@ -24,8 +24,18 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
 
     [Function("Reclassify")]
     public async Task<HttpResponseData> Reclassify(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches/{batch}/reclassify")] HttpRequestData request, string batch, CancellationToken cancellationToken) =>
-        await Write(request, await api.ReclassifyAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ReclassifyApi.Route)] HttpRequestData request, string batch, CancellationToken cancellationToken) =>
+        await Write(request, await reclassify.StartAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    [Function("ReclassifyStatus")]
+    public async Task<HttpResponseData> ReclassifyStatus(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReclassifyApi.StatusRoute)] HttpRequestData request, string batch, CancellationToken cancellationToken) =>
+        await Write(request, await reclassify.StatusAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    [Function("DeleteBatch")]
+    public async Task<HttpResponseData> DeleteBatch(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = BatchDeletionApi.Route)] HttpRequestData request, string batch, CancellationToken cancellationToken) =>
+        await Write(request, await deletion.DeleteAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>Every method reaches the handler, so that a GET gets a JSON 405 rather than the host's bare 404.</summary>
     [Function("Classify")]
@@ -49,9 +59,9 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
     }
 
     [Function("Health")]
-    public async Task<HttpResponseData> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request, CancellationToken cancellationToken) =>
-        await Write(request, await api.HealthAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    public Task<HttpResponseData> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request) =>
+        Write(request, api.Health());
 
     [Function("OpenApi")]
     public static async Task<HttpResponseData> OpenApi(

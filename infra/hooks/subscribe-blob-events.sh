@@ -8,10 +8,13 @@
 #
 #   endpoint: https://<app host>/runtime/webhooks/blobs?functionName=Host.Functions.<function>&code=<key>
 #   events:   Microsoft.Storage.BlobCreated, subject begins with /blobServices/default/containers/faces/
+#   dead letters: events Event Grid cannot deliver (a 401/403 after a key rotation is not retried; other
+#             failures after its retries) go to the eventgrid-deadletter container, written by the system
+#             topic's managed identity (Bicep grants it that container only).
 #
 # Idempotent: an existing subscription is updated (a rotated key is picked up), never duplicated.
 # Environment (azd outputs): AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME, AZURE_FUNCTION_APP_HOST,
-# AZURE_EVENTGRID_SYSTEM_TOPIC_NAME; optional AZURE_SUBSCRIPTION_ID, FER_FACES_CONTAINER (faces),
+# AZURE_EVENTGRID_SYSTEM_TOPIC_NAME, AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID; optional AZURE_SUBSCRIPTION_ID, FER_FACES_CONTAINER (faces),
 # FER_BLOB_FUNCTION_NAME (ClassifyFace), FER_EVENT_SUBSCRIPTION_NAME (faces-blob-created).
 set -euo pipefail
 
@@ -19,11 +22,12 @@ hooks_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=common.sh
 . "$hooks_dir/common.sh"
 
-require_env AZURE_RESOURCE_GROUP AZURE_FUNCTION_APP_NAME AZURE_FUNCTION_APP_HOST AZURE_EVENTGRID_SYSTEM_TOPIC_NAME
+require_env AZURE_RESOURCE_GROUP AZURE_FUNCTION_APP_NAME AZURE_FUNCTION_APP_HOST AZURE_EVENTGRID_SYSTEM_TOPIC_NAME AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID
 group="$AZURE_RESOURCE_GROUP"
 app="$AZURE_FUNCTION_APP_NAME"
 app_host="$AZURE_FUNCTION_APP_HOST"
 topic="$AZURE_EVENTGRID_SYSTEM_TOPIC_NAME"
+dead_letter_container="$AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID"
 container="${FER_FACES_CONTAINER:-faces}"
 function_name="${FER_BLOB_FUNCTION_NAME:-ClassifyFace}"
 subscription="${FER_EVENT_SUBSCRIPTION_NAME:-faces-blob-created}"
@@ -60,6 +64,8 @@ if azs eventgrid system-topic event-subscription show --resource-group "$group" 
       --endpoint "$endpoint" \
       --included-event-types "$event_type" \
       --subject-begins-with "$subject_prefix" \
+      --deadletter-identity systemassigned \
+      --deadletter-identity-endpoint "$dead_letter_container" \
       --output none \
     || die "could not update event subscription $subscription on $topic."
 else
@@ -72,6 +78,8 @@ else
       --endpoint "$endpoint" \
       --included-event-types "$event_type" \
       --subject-begins-with "$subject_prefix" \
+      --deadletter-identity systemassigned \
+      --deadletter-identity-endpoint "$dead_letter_container" \
       --output none \
     || die "could not create event subscription $subscription on $topic: Event Grid must reach https://$app_host/runtime/webhooks/blobs and get the validation answer from function $function_name."
 fi

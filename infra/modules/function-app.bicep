@@ -33,6 +33,12 @@ param maximumInstanceCount int
 @description('Batch name for blobs uploaded at the root of the faces container.')
 param defaultBatch string = 'default'
 
+@description('Days faces are kept (the storage lifecycle rule): the reconciler deletes rows processed before then.')
+param faceRetentionDays int
+
+@description('NCRONTAB schedule of the reconciler (classifies what the blob trigger missed, deletes rows of deleted blobs).')
+param reconcileSchedule string = '0 */15 * * * *'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -118,6 +124,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Fer__DefaultBatch'
           value: defaultBatch
+        }
+        {
+          name: 'Fer__FaceRetentionDays'
+          value: string(faceRetentionDays)
+        }
+        {
+          name: 'FerReconcileSchedule'
+          value: reconcileSchedule
         }
         // Telemetry by Entra ID: the connection string names the component and endpoint (not a
         // secret; local auth is disabled), the authentication string tells the SDK which identity

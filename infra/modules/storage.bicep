@@ -8,6 +8,7 @@ param facesContainerName string
 param modelsContainerName string
 param trainingContainerName string
 param deploymentContainerName string
+param deadLetterContainerName string
 param resultsTableName string
 
 @minValue(1)
@@ -69,6 +70,17 @@ resource trainingContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+// BlobCreated events that Event Grid could not deliver to the blob trigger (a rotated key, the app down past
+// Event Grid's retries): the subscription's dead-letter destination (infra/hooks/subscribe-blob-events.sh),
+// written by the system topic's identity (events.bicep). The reconciler classifies those blobs anyway.
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: deploymentContainerName
@@ -82,14 +94,25 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-0
   name: 'default'
 }
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Re-classification runs, one message per chunk of blobs (ReclassifyMessages.Name in the app).
+resource reclassifyQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queueService
+  name: 'reclassify'
+}
+
 resource resultsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
   parent: tableService
   name: resultsTableName
 }
 
 // Faces are personal data: keep them no longer than needed. The rule deletes block blobs under
-// faces/ once they have not been modified for faceRetentionDays days. Their rows in the results
-// table stay (they hold labels and scores, not the image).
+// faces/ once they have not been modified for faceRetentionDays days; the app's reconciler deletes
+// their rows (Fer__FaceRetentionDays, the same value). Dead-lettered events name blobs: same age.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01-01' = {
   parent: account
   name: 'default'
@@ -118,6 +141,28 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01
             }
           }
         }
+        {
+          name: 'delete-dead-lettered-events-after-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${deadLetterContainer.name}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: faceRetentionDays
+                }
+              }
+            }
+          }
+        }
       ]
     }
   }
@@ -132,4 +177,7 @@ output facesContainerName string = facesContainer.name
 output modelsContainerName string = modelsContainer.name
 output trainingContainerName string = trainingContainer.name
 output deploymentContainerName string = deploymentContainer.name
+output deadLetterContainerName string = deadLetterContainer.name
+output deadLetterContainerId string = deadLetterContainer.id
+output reclassifyQueueName string = reclassifyQueue.name
 output resultsTableName string = resultsTable.name

@@ -140,6 +140,42 @@ public sealed class CliTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Batch_delete_removes_the_batchs_blobs_and_rows_and_nothing_of_another_batch()
+    {
+        var model = Path.Combine(root, "model-delete");
+        TestModels.Export(model, seed: 3);
+        var folder = Path.Combine(root, "delete-faces");
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < 3; i++)
+        {
+            File.WriteAllBytes(Path.Combine(folder, $"face-{i}.png"), TestImages.Png(20, 20, new SKColor((byte)(i * 50), 0, 0)));
+        }
+
+        var (gone, kept) = ("del" + Guid.NewGuid().ToString("N")[..8], "keep" + Guid.NewGuid().ToString("N")[..8]);
+        var storage = new[] { "--connection-string", azurite.ConnectionString };
+        Assert.Equal(0, await Run(["model", "publish", model, "--promote", .. storage]));
+        foreach (var batch in new[] { gone, kept })
+        {
+            Assert.Equal(0, await Run(["upload", folder, "--batch", batch, .. storage]));
+            Assert.Equal(0, await Run(["process", "--batch", batch, "--faces", "whole-image", .. storage]));
+        }
+
+        var (exit, deleted) = await Capture(["batch", "delete", gone, .. storage]);
+        var (_, goneRows) = await Capture(["results", "--batch", gone, "--format", "json", .. storage]);
+        var (_, keptRows) = await Capture(["results", "--batch", kept, "--format", "json", .. storage]);
+        var (_, reprocessed) = await Capture(["process", "--batch", gone, "--faces", "whole-image", .. storage]);
+        var (invalidExit, _, invalid) = await CaptureAll(["batch", "delete", "..", .. storage]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Batch '{gone}': deleted 3 blob(s) and 3 row(s).", deleted, StringComparison.Ordinal);
+        Assert.Empty(goneRows.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(3, keptRows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("0 blob(s)", reprocessed, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, invalidExit);
+        Assert.Contains("is not a batch", invalid, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_classifies_every_face_of_the_sample_photos_and_draws_them()
     {
         var (exit, output) = await Capture(["demo", "--connection-string", azurite.ConnectionString]);

@@ -51,6 +51,42 @@ public sealed class ServeTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task Serve_reclassifies_a_batch_in_the_background_through_its_local_queue_reader()
+    {
+        var storage = new[] { "--connection-string", azurite.ConnectionString };
+        Assert.Equal(0, await FerCommandLine.RunAsync(["model", "publish", Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), "--promote", .. storage]));
+        var folder = Directory.CreateTempSubdirectory("fer-serve-reclassify-").FullName;
+        for (var i = 0; i < 3; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{i}.png"), Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
+        }
+
+        var batch = "again" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(0, await FerCommandLine.RunAsync(["upload", folder, "--batch", batch, .. storage]));
+        var serve = await LocalServe.StartAsync(azurite.ConnectionString, TimeSpan.FromMinutes(3));
+        using var http = new HttpClient { BaseAddress = serve.Api };
+
+        using var started = await http.PostAsync($"batches/{batch}/reclassify", null);
+        var statusUrl = (await Json(started)).GetProperty("statusUrl").GetString()!;
+        JsonElement status;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        do
+        {
+            await Task.Delay(200);
+            using var polled = await http.GetAsync(new Uri(serve.Api, statusUrl));
+            status = await Json(polled);
+        }
+        while (status.GetProperty("state").GetString() != "done" && DateTime.UtcNow < deadline);
+        var rows = await LocalServe.WaitForRowsAsync(http, batch, 3);
+        await serve.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(("done", 3, 3), (status.GetProperty("state").GetString(), status.GetProperty("blobs").GetInt32(), status.GetProperty("processed").GetInt32()));
+        Assert.Equal(3, rows.Count);
+    }
+
+    [Fact]
     public async Task Serve_maps_exactly_the_routes_and_methods_of_the_openapi_document()
     {
         await using var app = ServeHost.Build(new StorageConnection { ConnectionString = azurite.ConnectionString }, LocalServe.FreePort());

@@ -15,7 +15,8 @@ internal sealed class FunctionHost : IDisposable
     private readonly ServiceProvider services;
 
     /// <param name="faceFinding">Whole-image unless a test is about finding faces: most uploads here are small generated images.</param>
-    public FunctionHost(Azurite azurite, string faceFinding = "whole-image")
+    /// <param name="settings">More settings (<c>Fer:...</c>), or ones that replace the defaults here.</param>
+    public FunctionHost(Azurite azurite, string faceFinding = "whole-image", IReadOnlyDictionary<string, string?>? settings = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -27,7 +28,7 @@ internal sealed class FunctionHost : IDisposable
             ["Fer:ModelRefreshInterval"] = "00:00:00",
             ["Fer:ModelCacheDirectory"] = Path.Combine(Path.GetTempPath(), "fer-fn-cache-" + suffix),
             ["Fer:FaceFinding"] = faceFinding,
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddFerServing(configuration).BuildServiceProvider();
         var options = Get<Microsoft.Extensions.Options.IOptions<FerOptions>>().Value;
         Faces = Get<BlobServiceClient>().GetBlobContainerClient(options.FacesContainer);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Classification;
+using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;
 using Fer.Testing;
 using Fer.Training.Data;
@@ -77,7 +78,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         await function.Run(blank, blank.Name, CancellationToken.None);
         var results = JsonDocument.Parse(Json((await api.ResultsAsync("party", null, null, null, null, CancellationToken.None)).Body)).RootElement.GetProperty("items").EnumerateArray().ToList();
         var summary = JsonDocument.Parse(Json((await api.SummaryAsync("party", CancellationToken.None)).Body)).RootElement;
-        var health = Json((await api.HealthAsync(CancellationToken.None)).Body);
+        var health = Json(api.Health().Body);
 
         var faces = results.Where(r => r.GetProperty("blobName").GetString() == photo.Name).ToList();
         Assert.Equal([0, 1, 2, 3], faces.Select(f => f.GetProperty("face").GetInt32()));
@@ -91,22 +92,35 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
-    public async Task Health_says_no_model_then_names_the_served_version()
+    public async Task Health_reads_the_model_state_without_loading_a_model_and_shows_no_exception_text()
     {
         using var host = new FunctionHost(azurite);
         var api = host.Get<ResultsApi>();
+        var provider = host.Get<ModelProvider>();
 
-        var before = await api.HealthAsync(CancellationToken.None);
+        var starting = api.Health();
+        await provider.RefreshAsync();
+        var none = api.Health();
         var manifest = Fer.Testing.TestModels.Export(Path.Combine(models, "a"), seed: 3);
         await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
-        var after = await api.HealthAsync(CancellationToken.None);
+        var promotedButNotLoaded = api.Health();
+        await provider.GetAsync();
+        var serving = api.Health();
+        await host.Get<ModelStore>().Container.GetBlobClient(ModelStore.PointerBlob).UploadAsync(BinaryData.FromString("{\"version\": \"20990101T0000Z-0000000\"}"), overwrite: true);
+        await provider.RefreshAsync();
+        var degraded = api.Health();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, before.Status);
-        Assert.Contains("no-model", Json(before.Body), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, after.Status);
-        Assert.Contains(manifest.Version, Json(after.Body), StringComparison.Ordinal);
-        Assert.Contains("\"executionProvider\":\"cpu\"", Json(after.Body), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "starting"), (starting.Status, Item(starting).Status));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model", "model-unavailable"), (none.Status, Item(none).Status, Item(none).Problem));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model"), (promotedButNotLoaded.Status, Item(promotedButNotLoaded).Status));
+        Assert.Equal((HttpStatusCode.OK, "healthy", manifest.Version, "cpu"), (serving.Status, Item(serving).Status, Item(serving).ModelVersion, Item(serving).ExecutionProvider));
+        Assert.Equal((HttpStatusCode.OK, "degraded", "model-check-failed", manifest.Version), (degraded.Status, Item(degraded).Status, Item(degraded).Problem, Item(degraded).ModelVersion));
+        Assert.NotNull(provider.Health.LastError);
+        Assert.DoesNotContain(provider.Health.LastError!, Json(degraded.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("20990101T0000Z-0000000", Json(degraded.Body), StringComparison.Ordinal);
     }
+
+    private static HealthItem Item(ApiResponse answer) => Assert.IsType<HealthItem>(answer.Body);
 
     [Theory]
     [InlineData("Joy", null, null)]
@@ -123,40 +137,5 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
     }
 
-    [Fact]
-    public async Task Reclassify_redoes_a_batch_for_a_newly_promoted_model_and_skips_what_is_done()
-    {
-        using var host = new FunctionHost(azurite);
-        var first = TestModels.Export(Path.Combine(models, "a"), seed: 4);
-        var second = TestModels.Export(Path.Combine(models, "b"), seed: 5);
-        var store = host.Get<ModelStore>();
-        await store.PublishAsync(Path.Combine(models, "a"), promote: true);
-        for (var i = 0; i < 6; i++)
-        {
-            await host.UploadAsync($"old/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(i * 40), 0, 0)));
-        }
-
-        var api = host.Get<ResultsApi>();
-        var initial = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
-        var again = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
-        await store.PublishAsync(Path.Combine(models, "b"), promote: true);
-        var afterSwap = (BatchRunResult_)(await api.ReclassifyAsync("old", CancellationToken.None));
-
-        Assert.Equal((6, 0), (initial.Classified, initial.UpToDate));
-        Assert.Equal((0, 6), (again.Classified, again.UpToDate));
-        Assert.Equal(6, afterSwap.Classified);
-        var rows = await host.Get<ResultsStore>().QueryAsync("old", null, null, 100, null);
-        Assert.Equal(6, rows.Rows.Count);
-        Assert.All(rows.Rows, r => Assert.Equal(second.Version, r.ModelVersion));
-        Assert.NotEqual(first.Version, second.Version);
-    }
-
     private static string Json(object body) => JsonSerializer.Serialize(body, ApiJson.Options);
-
-    /// <summary>Reads the run counts out of an API answer.</summary>
-    private sealed record BatchRunResult_(int Classified, int UpToDate)
-    {
-        public static explicit operator BatchRunResult_(ApiResponse answer) =>
-            answer.Body is Fer.Inference.Pipeline.BatchRunResult run ? new(run.Classified, run.UpToDate) : throw new InvalidOperationException(Json(answer.Body));
-    }
 }

@@ -49,8 +49,8 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
         }
 
         var api = host.Get<ResultsApi>();
-        await api.ReclassifyAsync("paged", CancellationToken.None);
-        await api.ReclassifyAsync("other", CancellationToken.None);
+        await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync("paged");
+        await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync("other");
         var first = Parse(await api.ResultsAsync("paged", null, null, "1", null, CancellationToken.None));
         var token = first.GetProperty("continuationToken").GetString()!;
         var otherBatchToken = Parse(await api.ResultsAsync("other", null, null, "1", null, CancellationToken.None)).GetProperty("continuationToken").GetString()!;

@@ -9,6 +9,7 @@ public sealed class HookScriptTests : IDisposable
     private const string SubscribeHook = "subscribe-blob-events.sh";
     private const string Version = "20261127T1830Z-demo01";
     private const string Key = "fake-blobs-extension-key-0123456789";
+    private const string DeadLetterContainerId = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sttest/blobServices/default/containers/eventgrid-deadletter";
 
     private readonly FakeAz _az = new();
     private readonly string _modelDirectory;
@@ -37,6 +38,7 @@ public sealed class HookScriptTests : IDisposable
         ["AZURE_FUNCTION_APP_NAME"] = "func-test",
         ["AZURE_FUNCTION_APP_HOST"] = "func-test.example.net",
         ["AZURE_EVENTGRID_SYSTEM_TOPIC_NAME"] = "evgst-test",
+        ["AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID"] = DeadLetterContainerId,
     };
 
     private void WriteManifest(string sha256, string version = Version) =>
@@ -224,6 +226,7 @@ public sealed class HookScriptTests : IDisposable
         Assert.Contains("--subject-begins-with /blobServices/default/containers/faces/", create, StringComparison.Ordinal);
         Assert.Contains("--system-topic-name evgst-test", create, StringComparison.Ordinal);
         Assert.Contains("--resource-group rg-test", create, StringComparison.Ordinal);
+        Assert.Contains($"--deadletter-identity systemassigned --deadletter-identity-endpoint {DeadLetterContainerId} ", create, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, run.StandardOutput + run.StandardError, StringComparison.Ordinal);
     }
 
@@ -240,6 +243,7 @@ public sealed class HookScriptTests : IDisposable
         Assert.DoesNotContain(_az.Calls, call => call.Contains("event-subscription create", StringComparison.Ordinal));
         var update = Assert.Single(_az.Calls, call => call.StartsWith("eventgrid system-topic event-subscription update", StringComparison.Ordinal));
         Assert.Contains("code=" + Key, update, StringComparison.Ordinal);
+        Assert.Contains($"--deadletter-identity-endpoint {DeadLetterContainerId} ", update, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public class StorageTemplateTests
         Assert.Contains("faces", names);
         Assert.Contains("models", names);
         Assert.Contains("training", names); // TrainingDataStore.ContainerName: data sets and run checkpoints
-        Assert.Equal(4, names.Count);
+        Assert.Contains("eventgrid-deadletter", names); // the Event Grid subscription's dead-letter destination
+        Assert.Equal(5, names.Count);
         Assert.All(CompiledMain.Template.ResourcesOfType(Containers), container => Assert.Equal("None", container.EvaluateString("properties.publicAccess")));
     }
 

@@ -14,7 +14,7 @@ public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int
 
 /// <summary>
 /// The batch mode of the pipeline: every blob of a batch that has no up-to-date row (same ETag, current
-/// model) is classified through the batch API. Used by <c>fer process</c> and by re-classification.
+/// model) is classified through the batch API. Used by <c>fer process</c> and by the reconciler.
 /// </summary>
 public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
 {
@@ -32,6 +32,18 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+        var scan = await ScanAsync(batch, model.Version, cancellationToken).ConfigureAwait(false);
+        var counts = await StreamAsync(model, [.. scan.Stale.Select(listed => listed.Blob)], progress, cancellationToken).ConfigureAwait(false);
+        return new BatchRunResult(scan.Blobs, scan.Blobs - scan.Stale.Count, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Compares a batch's blobs with its rows: the blobs without up-to-date rows for <paramref name="modelVersion"/>, and
+    /// the rows whose blob no longer exists. Rows are read before blobs are listed, so a blob uploaded meanwhile is never
+    /// taken for one whose rows are orphans.
+    /// </summary>
+    public async Task<BatchScan> ScanAsync(string batch, string modelVersion, CancellationToken cancellationToken = default)
+    {
         var done = new Dictionary<string, List<EmotionRow>>(StringComparer.Ordinal);
         await foreach (var row in results.AllAsync(batch, cancellationToken).ConfigureAwait(false))
         {
@@ -44,8 +56,8 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
         }
 
         // The listing already gives every blob's ETag and size, and the rows were read above: hand both to the pipeline.
-        var todo = new List<InspectedBlob?>();
-        var (total, upToDate) = (0, 0);
+        var stale = new List<ListedBlob>();
+        var total = 0;
         await foreach (var item in faces.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, batch == settings.DefaultBatch ? null : batch + "/", cancellationToken).ConfigureAwait(false))
         {
             var name = FaceBlobName.Parse(item.Name, settings.DefaultBatch);
@@ -57,17 +69,24 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
             total++;
             var etag = FaceBlobName.NormalizeETag(item.Properties.ETag);
             var rows = (IReadOnlyList<EmotionRow>?)done.GetValueOrDefault(item.Name) ?? [];
-            if (InspectedBlob.IsUpToDate(rows, etag, model.Version))
+            done.Remove(item.Name);
+            if (!InspectedBlob.IsUpToDate(rows, etag, modelVersion))
             {
-                upToDate++;
-                continue;
+                stale.Add(new ListedBlob(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, rows), item.Properties.LastModified));
             }
-
-            todo.Add(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, rows));
         }
 
-        var counts = await StreamAsync(model, todo, progress, cancellationToken).ConfigureAwait(false);
-        return new BatchRunResult(total, upToDate, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
+        return new BatchScan(total, stale, [.. done.Values.SelectMany(rows => rows)]);
+    }
+
+    /// <summary>Classifies blobs that a scan found stale, as the batch mode does.</summary>
+    public async Task<BatchRunResult> ProcessStaleAsync(IReadOnlyList<InspectedBlob> blobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await StreamAsync(model, [.. blobs], null, cancellationToken).ConfigureAwait(false);
+        return new BatchRunResult(blobs.Count, 0, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
     }
 
     /// <summary>

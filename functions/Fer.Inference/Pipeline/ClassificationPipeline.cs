@@ -37,7 +37,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         {
             foreach (var blob in blobs)
             {
-                await WriteFailedAsync(blob.Name, "model-unavailable", e.Message, cancellationToken).ConfigureAwait(false);
+                await RecordFailureAsync(blob.Name, null, "model-unavailable", e.Message, cancellationToken).ConfigureAwait(false);
             }
 
             throw;
@@ -124,7 +124,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            Log.BlobGone(logger, blob.Name);
+            Log.BlobGone(logger, new BlobNameHash(blob.Name));
             return null;
         }
     }
@@ -166,7 +166,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            Log.BlobGone(logger, blob.Name);
+            Log.BlobGone(logger, new BlobNameHash(blob.Name));
             await existing.ConfigureAwait(false);
             return null;
         }
@@ -209,13 +209,18 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         return row;
     }
 
-    private async Task WriteFailedAsync(string blobName, string code, string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a <c>failed</c> row about the whole blob, unless it already has a classified or rejected row (of
+    /// <paramref name="etag"/>, when known): the last good answer is kept, and a later pass replaces it. A table fault is
+    /// logged, not thrown: the failure being recorded is what the caller reports.
+    /// </summary>
+    public async Task RecordFailureAsync(string blobName, string? etag, string code, string message, CancellationToken cancellationToken = default)
     {
         var name = FaceBlobName.Parse(blobName, settings.DefaultBatch);
         try
         {
             var existing = await results.GetBlobRowsAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
-            if (existing.Any(r => r.Status is ClassificationStatus.Classified or ClassificationStatus.Rejected))
+            if (existing.Any(r => (r.Status is ClassificationStatus.Classified or ClassificationStatus.Rejected) && (etag is null || r.BlobETag == etag)))
             {
                 return; // keep the last good answer; the retry will replace it
             }
@@ -226,6 +231,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
                 RowKey = TableKeys.Encode(name.PathInBatch),
                 BlobName = name.BlobName,
                 Status = ClassificationStatus.Failed,
+                BlobETag = etag,
                 ProcessedAt = clock.GetUtcNow(),
                 ErrorCode = code,
                 Error = message,
@@ -233,7 +239,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
         catch (RequestFailedException e)
         {
-            Log.FailureNotRecorded(logger, e, blobName);
+            Log.FailureNotRecorded(logger, e, new BlobNameHash(blobName));
         }
     }
 }

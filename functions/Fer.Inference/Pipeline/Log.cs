@@ -14,12 +14,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Message}")]
     public static partial void ExecutionProviderFallback(ILogger logger, string message);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Blob {Blob} no longer exists; nothing to classify.")]
-    public static partial void BlobGone(ILogger logger, string blob);
+    /// <summary>Blob names are personal data (they may name people): logs get <see cref="BlobNameHash"/> instead.</summary>
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Blob {BlobHash} no longer exists; nothing to classify.")]
+    public static partial void BlobGone(ILogger logger, BlobNameHash blobHash);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not record the failure of {Blob}.")]
-    public static partial void FailureNotRecorded(ILogger logger, Exception exception, string blob);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not record the failure of blob {BlobHash}.")]
+    public static partial void FailureNotRecorded(ILogger logger, Exception exception, BlobNameHash blobHash);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Message}")]
     public static partial void FaceAlignmentWarning(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Reconciled {Batches} batch(es): {Stale} blob(s) without current rows, {Processed} classified this run; deleted {Orphans} row(s) of deleted blobs and {Expired} past retention.")]
+    public static partial void Reconciled(ILogger logger, int batches, int stale, int processed, int orphans, int expired);
 }

@@ -24,6 +24,7 @@ public sealed class ServingComponents : IDisposable
         Provider = new ModelProvider(Models, wrapped, loggers.CreateLogger<ModelProvider>());
         Pipeline = new ClassificationPipeline(Provider, Results, wrapped, loggers.CreateLogger<ClassificationPipeline>());
         Processor = new BatchProcessor(Faces, Provider, Results, Pipeline, wrapped);
+        Deleter = new BatchDeleter(Faces, Results, wrapped);
     }
 
     public FerOptions Options { get; }
@@ -39,6 +40,8 @@ public sealed class ServingComponents : IDisposable
     public ClassificationPipeline Pipeline { get; }
 
     public BatchProcessor Processor { get; }
+
+    public BatchDeleter Deleter { get; }
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {

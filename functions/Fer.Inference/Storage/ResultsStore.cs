@@ -65,6 +65,33 @@ public sealed class ResultsStore(TableClient table)
         }
     }
 
+    /// <summary>Deletes every row of a batch, in transactions of up to 100 rows; returns how many.</summary>
+    public Task<int> DeleteBatchAsync(string batch, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(batch)}"), cancellationToken);
+
+    /// <summary>Deletes the rows of every batch processed before <paramref name="cutoff"/> (retention); returns how many.</summary>
+    public Task<int> DeleteProcessedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(TableClient.CreateQueryFilter($"ProcessedAt lt {cutoff}"), cancellationToken);
+
+    private async Task<int> DeleteWhereAsync(string filter, CancellationToken cancellationToken)
+    {
+        var keys = new List<TableEntity>();
+        await foreach (var key in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(key);
+        }
+
+        foreach (var partition in keys.GroupBy(k => k.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, k, ETag.All)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return keys.Count;
+    }
+
     /// <summary>One page of a batch's rows, optionally filtered by emotion and status. Filter values are escaped, never concatenated raw.</summary>
     public async Task<ResultsPage> QueryAsync(string batch, string? emotion, string? status, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {

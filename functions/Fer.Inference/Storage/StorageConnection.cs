@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Fer.Inference.Storage;
 
@@ -20,10 +21,13 @@ public sealed record StorageConnection
 
     public Uri? TableServiceUri { get; init; }
 
+    /// <summary>The queue service (the reclassify queue); optional in settings, where it defaults to the blob service's account.</summary>
+    public Uri? QueueServiceUri { get; init; }
+
     /// <summary>Client ID of a user-assigned managed identity; null uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; init; }
 
-    /// <summary>Reads the Functions-style connection "NAME": either NAME (a connection string) or NAME__blobServiceUri, NAME__tableServiceUri, NAME__clientId.</summary>
+    /// <summary>Reads the Functions-style connection "NAME": either NAME (a connection string) or NAME__blobServiceUri, NAME__tableServiceUri, NAME__queueServiceUri, NAME__clientId.</summary>
     public static StorageConnection FromSettings(Func<string, string?> setting, string name)
     {
         ArgumentNullException.ThrowIfNull(setting);
@@ -42,10 +46,12 @@ public sealed record StorageConnection
                 $"or '{name}__blobServiceUri' and '{name}__tableServiceUri' for identity-based access.");
         }
 
+        var queue = setting($"{name}:queueServiceUri") ?? setting($"{name}__queueServiceUri");
         return new StorageConnection
         {
             BlobServiceUri = new Uri(blob),
             TableServiceUri = new Uri(table),
+            QueueServiceUri = queue is null ? null : new Uri(queue),
             ManagedIdentityClientId = setting($"{name}:clientId") ?? setting($"{name}__clientId"),
         };
     }
@@ -55,6 +61,7 @@ public sealed record StorageConnection
     {
         BlobServiceUri = new Uri($"https://{accountName}.blob.core.windows.net"),
         TableServiceUri = new Uri($"https://{accountName}.table.core.windows.net"),
+        QueueServiceUri = new Uri($"https://{accountName}.queue.core.windows.net"),
     };
 
     public BlobServiceClient CreateBlobServiceClient() =>
@@ -62,6 +69,19 @@ public sealed record StorageConnection
 
     public TableServiceClient CreateTableServiceClient() =>
         ConnectionString is not null ? new TableServiceClient(ConnectionString) : new TableServiceClient(TableServiceUri, Credential());
+
+    /// <summary>Messages are base64, as the Functions queue trigger expects by default.</summary>
+    public QueueServiceClient CreateQueueServiceClient()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (ConnectionString is not null)
+        {
+            return new QueueServiceClient(ConnectionString, options);
+        }
+
+        var uri = QueueServiceUri ?? new Uri(BlobServiceUri!.AbsoluteUri.Replace(".blob.", ".queue.", StringComparison.Ordinal));
+        return new QueueServiceClient(uri, Credential(), options);
+    }
 
     private TokenCredential Credential() =>
         ManagedIdentityClientId is not null

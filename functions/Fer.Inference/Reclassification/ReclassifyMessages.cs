@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+
+namespace Fer.Inference.Reclassification;
+
+/// <summary>The storage queue of re-classification chunks, one message per chunk, in the faces' account (connection <c>FerStorage</c>).</summary>
+public sealed class ReclassifyMessages(QueueClient queue)
+{
+    /// <summary>The queue's name: a constant, because the function app's queue trigger names it in an attribute.</summary>
+    public const string Name = "reclassify";
+
+    public QueueClient Client { get; } = queue;
+
+    public async Task EnqueueAsync(IReadOnlyList<ReclassifyChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Count == 0)
+        {
+            return;
+        }
+
+        await Client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in chunks)
+        {
+            await Client.SendMessageAsync(Serialize(chunk), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static string Serialize(ReclassifyChunk chunk) => JsonSerializer.Serialize(chunk, JsonSerializerOptions.Web);
+
+    public static ReclassifyChunk Parse(string message) =>
+        JsonSerializer.Deserialize<ReclassifyChunk>(message, JsonSerializerOptions.Web) is { Batch.Length: > 0, RunId.Length: > 0, Blobs: not null } chunk
+            ? chunk
+            : throw new InvalidDataException("The message is not a re-classification chunk.");
+}

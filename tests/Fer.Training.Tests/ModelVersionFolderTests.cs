@@ -42,7 +42,7 @@ public sealed class ModelVersionFolderTests
         File.WriteAllText(temp.File(ModelManifest.FileName), (manifest with { Labels = ["Happy", "Sad"] }).ToJson());
 
         var error = Assert.Throws<InvalidModelException>(() => ModelVersionFolder.Open(temp.Path));
-        Assert.Contains("outputs 7 scores but the manifest lists 2 labels", error.Message, StringComparison.Ordinal);
+        Assert.Contains("but the manifest's 2 labels need [N,2]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,9 @@
 //
 //   resource group rg-<env>
 //     storage account      faces (uploads), models (ONNX versions), the Flex Consumption package
-//                          container, table emotions; shared keys off, lifecycle rule on faces/
+//                          container, table emotions; shared keys off, lifecycle rule on faces/;
+//                          also the host's containers and every queue the app uses, so that each
+//                          of the app's roles is scoped to one container, queue or table (roles.bicep)
 //     Event Grid system topic on the storage account (the subscription itself is made by the
 //                          postdeploy hook: it needs the deployed function's blobs_extension key)
 //     Log Analytics + Application Insights, local (key) auth off
@@ -105,6 +107,26 @@ var functionAppName = '${abbrs.functionApp}${resourceToken}'
 var storageAccountName = '${abbrs.storage}${resourceToken}'
 var appInsightsName = '${abbrs.appInsights}${resourceToken}'
 var functionIdentityName = '${abbrs.identity}${functionAppName}'
+// The Functions host's own storage (AzureWebJobsStorage) is this account too, but the app's identity holds
+// roles only on what the host uses, created here so that no role has to cover the whole account:
+// the host id is pinned to the app's name (AzureFunctionsWebHost__hostid), which fixes the name of the
+// blob trigger's internal queue.
+var functionHostId = functionAppName
+var hostContainerNames = [
+  'azure-webjobs-hosts' // locks, timer schedules, blob receipts, host id
+  'azure-webjobs-secrets' // the host's keys, among them blobs_extension (the Event Grid webhook's key)
+]
+// Queues the app's identity may use: reclassify chunks and their poison queue (FerStorage), the queue the
+// blob trigger moves a blob that failed five times to, that queue's own poison queue (RecordPoisonedBlob's
+// trigger), and the blob trigger's internal dispatch queue (AzureWebJobsStorage).
+var reclassifyQueueName = 'reclassify'
+var functionQueueNames = [
+  reclassifyQueueName
+  '${reclassifyQueueName}-poison'
+  'webjobs-blobtrigger-poison'
+  'webjobs-blobtrigger-poison-poison'
+  'azure-webjobs-blobtrigger-${functionHostId}'
+]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -135,6 +157,8 @@ module storage 'modules/storage.bicep' = {
     trainingContainerName: trainingContainerName
     deploymentContainerName: deploymentContainerName
     deadLetterContainerName: deadLetterContainerName
+    hostContainerNames: hostContainerNames
+    queueNames: functionQueueNames
     resultsTableName: resultsTableName
     faceRetentionDays: faceRetentionDays
   }
@@ -175,6 +199,7 @@ module functionApp 'modules/function-app.bicep' = {
     planName: '${abbrs.plan}${resourceToken}'
     identityId: functionIdentity.outputs.id
     identityClientId: functionIdentity.outputs.clientId
+    hostId: functionHostId
     storageAccountName: storageAccountName
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
@@ -202,6 +227,12 @@ module roles 'modules/roles.bicep' = {
     appInsightsName: appInsightsName
     functionIdentityName: functionIdentityName
     functionPrincipalId: functionIdentity.outputs.principalId
+    facesContainerName: facesContainerName
+    modelsContainerName: modelsContainerName
+    deploymentContainerName: deploymentContainerName
+    hostContainerNames: hostContainerNames
+    queueNames: functionQueueNames
+    resultsTableName: resultsTableName
     userPrincipalId: principalId
     userPrincipalType: principalType
   }

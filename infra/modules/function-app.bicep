@@ -9,6 +9,10 @@ param location string
 param tags object
 param identityId string
 param identityClientId string
+
+@description('The Functions host id: names the blob trigger\'s dispatch queue, which storage.bicep creates and roles.bicep scopes a role to.')
+@maxLength(32)
+param hostId string
 param storageAccountName string
 param blobEndpoint string
 param queueEndpoint string
@@ -73,7 +77,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       appSettings: [
-        // Host storage (leases, keys, blob trigger bookkeeping): the same account, by identity.
+        // Host storage (leases, keys, blob trigger bookkeeping): the same account, by identity, with roles
+        // on the host's containers and queues only (roles.bicep).
         {
           name: 'AzureWebJobsStorage__accountName'
           value: storageAccountName
@@ -85,6 +90,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'AzureWebJobsStorage__clientId'
           value: identityClientId
+        }
+        // Pinned (the default is the app's name, too) because the host's blob trigger queue
+        // azure-webjobs-blobtrigger-<host id> is created by Bicep: the app may not create queues.
+        {
+          name: 'AzureFunctionsWebHost__hostid'
+          value: hostId
         }
         // The app's own connection (blob trigger on faces, models, results table). The blob trigger
         // with a service-URI connection needs the queue URI too: it writes poison messages to the

@@ -11,6 +11,12 @@ param deploymentContainerName string
 param deadLetterContainerName string
 param resultsTableName string
 
+@description('Containers of the Functions host (AzureWebJobsStorage), created here so that the app\'s roles can be scoped to them.')
+param hostContainerNames array
+
+@description('Every queue the function app uses (reclassify, poison queues, the blob trigger\'s dispatch queue): created here, the app may use only these.')
+param queueNames array
+
 @minValue(1)
 param faceRetentionDays int
 
@@ -89,6 +95,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// The Functions host's containers. The host would create them itself, but the app's identity holds roles on
+// these containers only (roles.bicep), not on the blob service, so they must exist first.
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [for containerName in hostContainerNames: {
+  parent: blobService
+  name: containerName
+  properties: {
+    publicAccess: 'None'
+  }
+}]
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: account
   name: 'default'
@@ -99,11 +115,13 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-0
   name: 'default'
 }
 
-// Re-classification runs, one message per chunk of blobs (ReclassifyMessages.Name in the app).
-resource reclassifyQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+// Re-classification runs, one message per chunk of blobs (ReclassifyMessages.Name in the app), the poison
+// queues and the blob trigger's dispatch queue: created here because the app's identity may use these
+// queues only (roles.bicep) and so could not create them.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [for queueName in queueNames: {
   parent: queueService
-  name: 'reclassify'
-}
+  name: queueName
+}]
 
 resource resultsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
   parent: tableService
@@ -179,5 +197,5 @@ output trainingContainerName string = trainingContainer.name
 output deploymentContainerName string = deploymentContainer.name
 output deadLetterContainerName string = deadLetterContainer.name
 output deadLetterContainerId string = deadLetterContainer.id
-output reclassifyQueueName string = reclassifyQueue.name
+output queueNames array = [for (queueName, i) in queueNames: queues[i].name]
 output resultsTableName string = resultsTable.name

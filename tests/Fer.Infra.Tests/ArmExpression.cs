@@ -155,6 +155,21 @@ internal sealed class ArmExpression(string text, ArmTemplate scope, bool lenient
             case "SUBSCRIPTIONRESOURCEID":
                 // Without a subscription: enough to compare role definition ids.
                 return JsonValue.Create($"/providers/{Text(0)}/{string.Join('/', Enumerable.Range(1, arguments.Count - 1).Select(Text))}");
+            case "RESOURCEID":
+            {
+                // Without a subscription and resource group: "/providers/Microsoft.Storage/storageAccounts/NAME/blobServices/default/containers/faces",
+                // the type's segments interleaved with the names (arguments before the type, a subscription or group, are dropped).
+                var typeIndex = arguments.FindIndex(argument => argument is JsonValue v && v.TryGetValue<string>(out var t) && t.Contains('/', StringComparison.Ordinal));
+                var segments = Text(typeIndex).Split('/');
+                var names = Enumerable.Range(typeIndex + 1, arguments.Count - typeIndex - 1).Select(Text).ToList();
+                if (names.Count != segments.Length - 1)
+                {
+                    throw new FormatException($"resourceId: {segments.Length - 1} names expected for {Text(typeIndex)}, got {names.Count}.");
+                }
+
+                return JsonValue.Create($"/providers/{segments[0]}" + string.Concat(names.Select((name, i) => $"/{segments[i + 1]}/{name}")));
+            }
+
             case "CREATEOBJECT":
             {
                 var result = new JsonObject();

@@ -16,6 +16,32 @@ internal sealed record ArmResource(ArmTemplate Template, JsonObject Json)
 
     /// <summary>The resource's name with deploy-time parts as placeholders, e.g. "&lt;uniqueString&gt;/default/faces".</summary>
     public string Name => Template.Evaluate(Json["name"], lenient: true)?.GetValue<string>() ?? string.Empty;
+
+    /// <summary>
+    /// The last segment of the resource's name; for a copy loop over a list of names (<c>[for name in list]</c>,
+    /// count <c>length(list)</c>) the list's elements, one per copy.
+    /// </summary>
+    public IReadOnlyList<string> LastNameSegments
+    {
+        get
+        {
+            if (Json["copy"] is JsonObject copy)
+            {
+                var count = copy["count"]!.ToString();
+                const string prefix = "[length(", suffix = ")]";
+                if (!count.StartsWith(prefix, StringComparison.Ordinal) || !count.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    throw new NotSupportedException($"A copy loop over something other than a list: {count}");
+                }
+
+                return Template.Evaluate(JsonValue.Create($"[{count[prefix.Length..^suffix.Length]}]"), lenient: true)!.AsArray()
+                    .Select(name => name!.GetValue<string>())
+                    .ToList();
+            }
+
+            return [Name.Split('/')[^1]];
+        }
+    }
 }
 
 /// <summary>
@@ -137,6 +163,12 @@ internal sealed class ArmTemplate
             }
 
             return new ArmExpression(text[1..^1], this, lenient).Evaluate();
+        }
+
+        if (value is JsonArray array)
+        {
+            // An array variable or parameter: its elements may be expressions too.
+            return new JsonArray(array.Select(element => Evaluate(element, lenient)).ToArray());
         }
 
         return value?.DeepClone();

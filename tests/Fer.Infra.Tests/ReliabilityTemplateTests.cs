@@ -42,10 +42,13 @@ public class ReliabilityTemplateTests
         var settings = CompiledMain.Single("Microsoft.Web/sites")["properties.siteConfig.appSettings"]!.AsArray()
             .OfType<JsonObject>()
             .ToDictionary(setting => (string)setting["name"]!, setting => setting["value"]!.ToString(), StringComparer.Ordinal);
-        var queue = CompiledMain.Single("Microsoft.Storage/storageAccounts/queueServices/queues");
+        var queues = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues")
+            .SelectMany(queue => queue.LastNameSegments)
+            .ToList();
 
         Assert.Contains("faceRetentionDays", settings["Fer__FaceRetentionDays"], StringComparison.Ordinal);
         Assert.Contains("reconcileSchedule", settings["FerReconcileSchedule"], StringComparison.Ordinal);
-        Assert.Equal("reclassify", queue.Name.Split('/')[^1]);
+        Assert.Contains("reclassify", queues); // ReclassifyMessages.Name
+        Assert.Contains("reclassify-poison", queues);
     }
 }

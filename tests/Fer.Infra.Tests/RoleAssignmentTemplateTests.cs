@@ -1,73 +1,208 @@
+using System.Text.RegularExpressions;
+
 namespace Fer.Infra.Tests;
 
+/// <summary>
+/// Every role assignment of the compiled template, with its principal, role and scope: the table in infra/README.md
+/// ("Roles (least privilege)") and docs/design.md. Scopes are evaluated to resource ids without subscription and
+/// group ("/providers/Microsoft.Storage/storageAccounts/&lt;account&gt;/blobServices/default/containers/faces"); an
+/// assignment in a copy loop counts once per element.
+/// </summary>
 public class RoleAssignmentTemplateTests
 {
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string DeallocateSelf = "(custom: deallocate-self)";
 
-    private sealed record Assignment(string Role, string Scope, string Principal, IReadOnlyList<string> Conditions);
+    private const string Account = "/providers/Microsoft.Storage/storageAccounts/*";
+    private const string AppInsights = "/providers/Microsoft.Insights/components/*";
+    private const string TrainingVm = "/providers/Microsoft.Compute/virtualMachines/*";
 
-    private static List<Assignment> Assignments() =>
-        CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
-            .Select(assignment => new Assignment(
-                // Lenient: the custom role's id is a guid only known at deployment.
-                assignment.Template.Evaluate(assignment["properties.roleDefinitionId"], lenient: true)!.GetValue<string>().Split('/')[^1],
-                assignment["scope"]?.ToString() ?? "(deployment scope)",
-                assignment["properties.principalId"]!.ToString(),
-                ArmTemplate.ConditionsOf(assignment)))
-            .ToList();
+    private static string Container(string name) => $"{Account}/blobServices/default/containers/{name}";
 
-    private static bool IsFunctionIdentity(Assignment assignment) => assignment.Principal.Contains("functionPrincipalId", StringComparison.Ordinal);
+    private static string Queue(string name) => $"{Account}/queueServices/default/queues/{name}";
 
-    private static bool IsDeployingUser(Assignment assignment) => assignment.Principal.Contains("userPrincipalId", StringComparison.Ordinal);
+    private static string Table(string name) => $"{Account}/tableServices/default/tables/{name}";
 
-    /// <summary>The Event Grid system topic's identity, which writes dead letters (pinned in DeadLetterTemplateTests).</summary>
-    private static bool IsEventGridTopic(Assignment assignment) => assignment.Principal.Contains("Microsoft.EventGrid/systemTopics", StringComparison.Ordinal);
+    private enum Principal
+    {
+        FunctionApp,
+        TrainingVm,
+        EventGridTopic,
+        DeployingUser,
+    }
+
+    /// <param name="Scope">The scope's resource id, with "*" for the storage account's, the component's and the VM's names (deploy-time).</param>
+    private sealed record Assignment(Principal Principal, string Role, string Scope, ArmResource Resource);
+
+    private static readonly Lazy<IReadOnlyList<Assignment>> All = new(() =>
+        CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments").SelectMany(Expand).ToList());
+
+    private static IEnumerable<Assignment> Expand(ArmResource resource)
+    {
+        var principal = PrincipalOf(resource);
+        var roleDefinitionId = resource["properties.roleDefinitionId"]!.ToString();
+        var role = roleDefinitionId.Contains("deallocate-self", StringComparison.Ordinal)
+            ? DeallocateSelf
+            : resource.Template.Evaluate(resource["properties.roleDefinitionId"], lenient: true)!.GetValue<string>().Split('/')[^1];
+        var scope = resource["scope"]?.ToString() ?? throw new InvalidOperationException("Every role assignment here has an explicit scope.");
+
+        if (resource.Json["copy"] is { } copy)
+        {
+            // [for (x, i) in parameters('list')]: count is length(parameters('list')); the scope indexes it with copyIndex().
+            var count = Regex.Match(copy["count"]!.ToString(), @"^\[length\((.+)\)\]$").Groups[1].Value;
+            var elements = new ArmExpression(count, resource.Template, lenient: true).Evaluate()!.AsArray().Count;
+            for (var i = 0; i < elements; i++)
+            {
+                yield return new Assignment(principal, role, ScopeOf(resource, scope.Replace("copyIndex()", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)), resource);
+            }
+        }
+        else
+        {
+            yield return new Assignment(principal, role, ScopeOf(resource, scope), resource);
+        }
+    }
+
+    private static string ScopeOf(ArmResource resource, string scope)
+    {
+        var id = resource.Template.Evaluate(System.Text.Json.Nodes.JsonValue.Create(scope), lenient: true)!.GetValue<string>();
+        // Deploy-time names (they derive from uniqueString) become "*".
+        return Regex.Replace(id, @"(/(storageAccounts|components|virtualMachines)/)[^/]+", "$1*");
+    }
+
+    private static Principal PrincipalOf(ArmResource resource)
+    {
+        var principalId = resource["properties.principalId"]!.ToString();
+        if (principalId.Contains("functionPrincipalId", StringComparison.Ordinal))
+        {
+            return Principal.FunctionApp;
+        }
+
+        if (principalId.Contains("userPrincipalId", StringComparison.Ordinal))
+        {
+            return Principal.DeployingUser;
+        }
+
+        if (principalId.Contains("Microsoft.EventGrid/systemTopics", StringComparison.Ordinal))
+        {
+            return Principal.EventGridTopic;
+        }
+
+        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(resource));
+        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", principalId, StringComparison.Ordinal);
+        return Principal.TrainingVm;
+    }
+
+    private static IEnumerable<(Principal, string, string)> Rows(Principal principal) =>
+        All.Value.Where(assignment => assignment.Principal == principal)
+            .Select(assignment => (assignment.Principal, assignment.Role, assignment.Scope))
+            .OrderBy(row => row.Scope, StringComparer.Ordinal)
+            .ThenBy(row => row.Role, StringComparer.Ordinal);
+
+    private static IEnumerable<(Principal, string, string)> Sorted(params (Principal, string, string)[] rows) =>
+        rows.OrderBy(row => row.Item3, StringComparer.Ordinal).ThenBy(row => row.Item2, StringComparer.Ordinal);
 
     [Fact]
-    public void Function_identity_gets_exactly_blob_owner_queue_and_table_contributor_on_storage_and_metrics_publisher_on_App_Insights()
+    public void Function_app_holds_exactly_the_roles_of_the_table_each_on_one_container_queue_or_table()
     {
-        var function = Assignments().Where(IsFunctionIdentity).ToList();
-
+        const Principal app = Principal.FunctionApp;
         Assert.Equal(
-            new[] { MonitoringMetricsPublisher, StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor }.Order(StringComparer.Ordinal),
-            function.Select(assignment => assignment.Role).Order(StringComparer.Ordinal));
-        Assert.All(
-            function.Where(assignment => assignment.Role != MonitoringMetricsPublisher),
-            assignment => Assert.Contains("resourceId('Microsoft.Storage/storageAccounts'", assignment.Scope, StringComparison.Ordinal));
-        Assert.Contains("resourceId('Microsoft.Insights/components'", function.Single(assignment => assignment.Role == MonitoringMetricsPublisher).Scope, StringComparison.Ordinal);
+            Sorted(
+                (app, StorageBlobDataContributor, Container("faces")),
+                (app, StorageBlobDataReader, Container("models")),
+                (app, StorageBlobDataContributor, Container("app-package-<uniquestring>")),
+                (app, StorageBlobDataContributor, Container("azure-webjobs-hosts")),
+                (app, StorageBlobDataContributor, Container("azure-webjobs-secrets")),
+                (app, StorageQueueDataContributor, Queue("reclassify")),
+                (app, StorageQueueDataContributor, Queue("reclassify-poison")),
+                (app, StorageQueueDataContributor, Queue("webjobs-blobtrigger-poison")),
+                (app, StorageQueueDataContributor, Queue("webjobs-blobtrigger-poison-poison")),
+                (app, StorageQueueDataContributor, Queue("azure-webjobs-blobtrigger-func-<uniquestring>")),
+                (app, StorageTableDataContributor, Table("emotions")),
+                (app, MonitoringMetricsPublisher, AppInsights)),
+            Rows(app));
     }
 
     [Fact]
-    public void Deploying_user_gets_blob_and_table_data_contributor_when_a_principal_is_given()
+    public void Function_app_has_no_data_role_on_the_whole_account_and_cannot_write_models_or_training_data()
     {
-        var user = Assignments().Where(IsDeployingUser).ToList();
+        var app = All.Value.Where(assignment => assignment.Principal == Principal.FunctionApp).ToList();
 
+        Assert.DoesNotContain(app, assignment => assignment.Scope == Account);
+        Assert.DoesNotContain(app, assignment => assignment.Scope.EndsWith("/blobServices/default", StringComparison.Ordinal)
+            || assignment.Scope.EndsWith("/queueServices/default", StringComparison.Ordinal)
+            || assignment.Scope.EndsWith("/tableServices/default", StringComparison.Ordinal));
+        Assert.DoesNotContain(app, assignment => assignment.Role == StorageBlobDataOwner);
+        Assert.Equal(StorageBlobDataReader, Assert.Single(app, assignment => assignment.Scope == Container("models")).Role);
+        Assert.DoesNotContain(app, assignment => assignment.Scope == Container("training") || assignment.Scope == Container("eventgrid-deadletter"));
+    }
+
+    [Fact]
+    public void Every_container_queue_and_table_a_role_is_scoped_to_is_created_by_the_template()
+    {
+        var containers = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .SelectMany(resource => resource.LastNameSegments).Select(name => Container(name)).ToHashSet();
+        var queues = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues")
+            .SelectMany(resource => resource.LastNameSegments).Select(name => Queue(name)).ToHashSet();
+        var tables = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables")
+            .SelectMany(resource => resource.LastNameSegments).Select(name => Table(name)).ToHashSet();
+
+        // An assignment on a container or queue that is not there would fail the deployment, and one the host
+        // would have to create could not be created: the app may not create containers or queues elsewhere.
+        Assert.All(All.Value.Where(assignment => assignment.Scope.Contains("/containers/", StringComparison.Ordinal)), a => Assert.Contains(a.Scope, containers));
+        Assert.All(All.Value.Where(assignment => assignment.Scope.Contains("/queues/", StringComparison.Ordinal)), a => Assert.Contains(a.Scope, queues));
+        Assert.All(All.Value.Where(assignment => assignment.Scope.Contains("/tables/", StringComparison.Ordinal)), a => Assert.Contains(a.Scope, tables));
+    }
+
+    [Fact]
+    public void The_blob_trigger_queue_is_named_for_the_host_id_the_app_is_given()
+    {
+        var site = CompiledMain.Single("Microsoft.Web/sites");
+        var hostId = site["properties.siteConfig.appSettings"]!.AsArray()
+            .Single(setting => (string?)setting!["name"] == "AzureFunctionsWebHost__hostid")!["value"];
+        var name = site.Template.Evaluate(site["name"], lenient: true)!.GetValue<string>();
+
+        // The default host id is the app's name (lower case, at most 32 characters); it is pinned to it.
+        Assert.Equal(name, site.Template.Evaluate(hostId, lenient: true)!.GetValue<string>());
+        Assert.Contains(All.Value, a => a.Principal == Principal.FunctionApp && a.Scope == Queue($"azure-webjobs-blobtrigger-{name}"));
+    }
+
+    [Fact]
+    public void Event_Grid_topic_may_write_only_the_dead_letter_container()
+    {
         Assert.Equal(
-            new[] { StorageTableDataContributor, StorageBlobDataContributor }.Order(StringComparer.Ordinal),
-            user.Select(assignment => assignment.Role).Order(StringComparer.Ordinal));
-        Assert.All(user, assignment => Assert.Contains("[not(empty(parameters('userPrincipalId')))]", assignment.Conditions));
+            [(Principal.EventGridTopic, StorageBlobDataContributor, Container("eventgrid-deadletter"))],
+            Rows(Principal.EventGridTopic));
+    }
+
+    [Fact]
+    public void Deploying_user_gets_blob_and_table_data_contributor_on_the_account_when_a_principal_is_given()
+    {
+        const Principal user = Principal.DeployingUser;
+        Assert.Equal(
+            Sorted((user, StorageBlobDataContributor, Account), (user, StorageTableDataContributor, Account)),
+            Rows(user));
+        Assert.All(All.Value.Where(a => a.Principal == user), a => Assert.Contains("[not(empty(parameters('userPrincipalId')))]", ArmTemplate.ConditionsOf(a.Resource)));
     }
 
     [Fact]
     public void Training_VM_identity_reads_and_writes_training_publishes_models_but_cannot_promote()
     {
-        var vm = Assignments().Where(assignment => !IsFunctionIdentity(assignment) && !IsDeployingUser(assignment) && !IsEventGridTopic(assignment)).ToList();
-
-        Assert.Equal(3, vm.Count);
-        Assert.All(vm, assignment => Assert.Contains("[parameters('deployTrainingVm')]", assignment.Conditions));
-        var models = Assert.Single(vm, assignment => assignment.Scope.Contains("parameters('modelsContainerName')", StringComparison.Ordinal));
-        var training = Assert.Single(vm, assignment => assignment.Scope.Contains("parameters('trainingContainerName')", StringComparison.Ordinal));
-        Assert.Equal((StorageBlobDataContributor, StorageBlobDataContributor), (models.Role, training.Role));
-        Assert.All([models, training], assignment => Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", assignment.Scope, StringComparison.Ordinal));
+        const Principal vm = Principal.TrainingVm;
+        Assert.Equal(
+            Sorted(
+                (vm, StorageBlobDataContributor, Container("models")),
+                (vm, StorageBlobDataContributor, Container("training")),
+                (vm, DeallocateSelf, TrainingVm)),
+            Rows(vm));
 
         // On models, an ABAC condition denies writing, appending to and deleting the serving pointer (ModelStore.PointerBlob):
         // versions yes, promotion no.
-        var assignment = CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
-            .Single(a => (a["scope"]?.ToString() ?? string.Empty).Contains("parameters('modelsContainerName')", StringComparison.Ordinal));
+        var assignment = All.Value.Single(a => a.Principal == vm && a.Scope == Container("models")).Resource;
         Assert.Equal("2.0", assignment.EvaluateString("properties.conditionVersion"));
         var condition = assignment.EvaluateString("properties.condition")!;
         foreach (var action in new[] { "blobs/write", "blobs/add/action", "blobs/delete" })
@@ -76,9 +211,11 @@ public class RoleAssignmentTemplateTests
         }
 
         Assert.Contains("@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringNotEquals 'fer/current.json'", condition, StringComparison.Ordinal);
-        var trainingAssignment = CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments")
-            .Single(a => (a["scope"]?.ToString() ?? string.Empty).Contains("parameters('trainingContainerName')", StringComparison.Ordinal));
-        Assert.Null(trainingAssignment["properties.condition"]); // data sets and checkpoints: read and written freely
+        var training = All.Value.Single(a => a.Principal == vm && a.Scope == Container("training")).Resource;
+        Assert.Null(training["properties.condition"]); // data sets and checkpoints: read and written freely
+
+        // Nobody but the VM holds a condition, and no other assignment needs one.
+        Assert.All(All.Value.Where(a => a.Resource != assignment), a => Assert.Null(a.Resource["properties.condition"]));
     }
 
     [Fact]
@@ -95,15 +232,22 @@ public class RoleAssignmentTemplateTests
         Assert.Equal("[resourceId('Microsoft.Compute/virtualMachines', parameters('name'))]", assignment["scope"]!.ToString());
     }
 
+    [Fact]
+    public void Every_assignment_belongs_to_one_of_the_four_principals_and_is_in_the_table()
+    {
+        Assert.Equal(12 + 1 + 2 + 3, All.Value.Count);
+    }
+
     [Theory]
     [InlineData("8e3af657-a8ff-443c-a75c-2fe8c4bcb635")] // Owner
     [InlineData("b24988ac-6180-42a0-ab88-20f7382dd24c")] // Contributor
     [InlineData("17d1049b-9a84-46fb-8f53-869881c3d3ab")] // Storage Account Contributor
     [InlineData("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")] // User Access Administrator
     [InlineData("81a9662b-bebf-436f-a333-f67b29880f12")] // Storage Account Key Operator Service Role
-    public void No_control_plane_or_key_role_is_granted(string roleId)
+    [InlineData(StorageBlobDataOwner)]
+    public void No_control_plane_key_or_blob_owner_role_is_granted(string roleId)
     {
-        Assert.DoesNotContain(Assignments(), assignment => assignment.Role == roleId);
+        Assert.DoesNotContain(All.Value, assignment => assignment.Role == roleId);
         Assert.DoesNotContain(roleId, CompiledMain.Json, StringComparison.OrdinalIgnoreCase);
     }
 }

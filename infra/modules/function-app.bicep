@@ -145,15 +145,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: reconcileSchedule
         }
         // Telemetry by Entra ID: the connection string names the component and endpoint (not a
-        // secret; local auth is disabled), the authentication string tells the SDK which identity
-        // to get tokens for.
+        // secret; local auth is disabled), the authentication string tells the host and the worker's
+        // Application Insights SDK (Program.cs) which identity to get tokens for: the app's
+        // user-assigned identity, which holds Monitoring Metrics Publisher on the component (roles.bicep).
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: appInsightsConnectionString
         }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
-          value: 'ClientId=${identityClientId};Authorization=AAD'
+          value: 'Authorization=AAD;ClientId=${identityClientId}'
         }
       ]
     }

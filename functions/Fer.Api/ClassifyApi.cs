@@ -69,10 +69,10 @@ public sealed partial class ClassifyApi(
             }
         }
 
-        EmotionClassifier model;
+        ModelLease lease;
         try
         {
-            model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+            lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ModelUnavailableException e)
         {
@@ -80,7 +80,12 @@ public sealed partial class ClassifyApi(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var results = await model.ClassifyPhotoAsync(image).ConfigureAwait(false);
+        IReadOnlyList<ClassificationResult> results;
+        using (lease)
+        {
+            results = await lease.Model.ClassifyPhotoAsync(image).ConfigureAwait(false);
+        }
+
         var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
         if (results is [{ Status: ClassificationStatus.Rejected, ErrorCode: { } code } rejected] && code != ImageErrorCodes.NoFace)
         {

@@ -13,7 +13,7 @@ public sealed class ModelWarmup(ModelProvider models) : BackgroundService
     {
         try
         {
-            await models.GetAsync(stoppingToken).ConfigureAwait(false);
+            using var loaded = await models.AcquireAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (ModelUnavailableException)
         {

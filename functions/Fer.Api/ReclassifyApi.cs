@@ -30,7 +30,8 @@ public sealed class ReclassifyApi(ModelProvider models, BatchProcessor processor
         string version;
         try
         {
-            version = (await models.GetAsync(cancellationToken).ConfigureAwait(false)).Version;
+            using var lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            version = lease.Model.Version; // only its name: the queued chunks take their own leases
         }
         catch (ModelUnavailableException e)
         {

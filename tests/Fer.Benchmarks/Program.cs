@@ -164,7 +164,8 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
         pipelineMs.Add(run.Elapsed.TotalMilliseconds);
     }
 
-    var classifier = await serving.Provider.GetAsync();
+    using var lease = await serving.Provider.AcquireAsync();
+    var classifier = lease.Model;
     var bytes = sampleFiles.Select(File.ReadAllBytes).ToArray();
     var raw = Timing.Run("raw classify (decode + ORT) batch 8", 8, 2, runs, () => classifier.ClassifyBatch(Enumerable.Range(0, 8).Select(i => (ReadOnlyMemory<byte>)bytes[i % bytes.Length]).ToList()));
     var pipeline = new Timing($"pipeline fer process {count} images (Azurite) batch 8", count, pipelineMs);
@@ -200,7 +201,11 @@ foreach (var (name, directory) in new[] { ("demo", demo), ("resnet50+cbam 224", 
             }
         }
 
-        var (calls, images) = (await serving.Provider.GetAsync()).CoalescingStatistics;
+        long calls, images;
+        using (var lease = await serving.Provider.AcquireAsync())
+        {
+            (calls, images) = lease.Model.CoalescingStatistics;
+        }
         if (coalesce)
         {
             notes["trigger_mean_coalesced_batch"] = images / (double)Math.Max(1, calls);

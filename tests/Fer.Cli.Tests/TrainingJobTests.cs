@@ -80,7 +80,8 @@ public sealed class TrainingJobTests(Azurite azurite) : IDisposable
         Assert.True((await models.Container.GetBlobClient($"{ModelStore.Prefix}{exported.Version}/report/metrics.json").ExistsAsync()).Value);
 
         using var serving = new ServingComponents(new StorageConnection { ConnectionString = azurite.ConnectionString }, new FerOptions { ModelCacheDirectory = Path.Combine(root, "model-cache") });
-        var classifier = await serving.Provider.GetAsync();
+        using var lease = await serving.Provider.AcquireAsync();
+        var classifier = lease.Model;
         var result = classifier.Classify(File.ReadAllBytes(Path.Combine(data, "train", "sad", "img_000.png")));
         Assert.Equal(exported.Version, classifier.Version);
         Assert.Equal(ClassificationStatus.Classified, result.Status);

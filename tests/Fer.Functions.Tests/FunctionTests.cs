@@ -104,7 +104,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         var manifest = Fer.Testing.TestModels.Export(Path.Combine(models, "a"), seed: 3);
         await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
         var promotedButNotLoaded = api.Health();
-        await provider.GetAsync();
+        (await provider.AcquireAsync()).Dispose();
         var serving = api.Health();
         await host.Get<ModelStore>().Container.GetBlobClient(ModelStore.PointerBlob).UploadAsync(BinaryData.FromString("{\"version\": \"20990101T0000Z-0000000\"}"), overwrite: true);
         await provider.RefreshAsync();

@@ -57,7 +57,11 @@ public sealed class BatchProcessorTests(Azurite azurite) : IDisposable
         var listed = new[] { kept, deleted }.Select(b => new InspectedBlob(b, FaceBlobName.Parse(b.Name, "default"), "\"0x1\"", 100, [])).ToList();
         await deleted.DeleteAsync();
 
-        var rows = await storage.Pipeline.ProcessInspectedAsync(await storage.Provider.GetAsync(), listed);
+        IReadOnlyList<IReadOnlyList<EmotionRow>?> rows;
+        using (var lease = await storage.Provider.AcquireAsync())
+        {
+            rows = await storage.Pipeline.ProcessInspectedAsync(lease.Model, listed);
+        }
 
         Assert.Equal(ClassificationStatus.Classified, Assert.Single(rows[0]!).Status);
         Assert.Null(rows[1]);

@@ -58,7 +58,7 @@ public sealed class ModelStoreHardeningTests(Azurite azurite) : IDisposable
 
             await storage.Provider.RefreshAsync();
 
-            Assert.Equal(serving, (await storage.Provider.GetAsync()).Version);
+            Assert.Equal(serving, await ServedVersionAsync(storage));
             Assert.Contains("is not a version name", storage.Provider.Health.LastError, StringComparison.Ordinal);
             Assert.True(File.Exists(sentinel), $"{sentinel} was deleted");
         }
@@ -114,7 +114,7 @@ public sealed class ModelStoreHardeningTests(Azurite azurite) : IDisposable
 
         await storage.Provider.RefreshAsync();
 
-        Assert.Equal(serving, (await storage.Provider.GetAsync()).Version);
+        Assert.Equal(serving, await ServedVersionAsync(storage));
         Assert.Contains(expectedError, storage.Provider.Health.LastError, StringComparison.Ordinal);
         var cache = storage.Options.ModelCacheDirectory!;
         Assert.False(File.Exists(Path.Combine(cache, "..", "evil.onnx")), "a file was written outside the model cache");
@@ -127,8 +127,15 @@ public sealed class ModelStoreHardeningTests(Azurite azurite) : IDisposable
     {
         var manifest = TestModels.Export(models.Sub("a"), seed: 11);
         await storage.Models.PublishAsync(models.Sub("a"), promote: true);
-        Assert.Equal(manifest.Version, (await storage.Provider.GetAsync()).Version);
+        Assert.Equal(manifest.Version, await ServedVersionAsync(storage));
         return manifest.Version;
+    }
+
+    /// <summary>The version a new lease gets.</summary>
+    private static async Task<string> ServedVersionAsync(StorageFixture storage)
+    {
+        using var lease = await storage.Provider.AcquireAsync();
+        return lease.Model.Version;
     }
 
     /// <summary>Sets each property of <paramref name="change"/> in <paramref name="target"/>, recursing into objects.</summary>

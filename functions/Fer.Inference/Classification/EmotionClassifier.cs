@@ -26,6 +26,7 @@ public sealed class EmotionClassifier : IDisposable
     private readonly ImagePreprocessor preprocessor;
     private readonly FaceLocator faces;
     private readonly RequestCoalescer<IReadOnlyList<ClassificationResult>> coalescer;
+    private int disposed;
 
     /// <param name="faces">How photos are searched for faces; default: each image is one face crop (whole-image).</param>
     public EmotionClassifier(ModelVersionFolder folder, ImageLimits? limits = null, FaceLocator? faces = null)
@@ -72,6 +73,7 @@ public sealed class EmotionClassifier : IDisposable
     public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<ReadOnlyMemory<byte>> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var results = new ClassificationResult?[images.Count];
         var tensors = new float[]?[images.Count];
         var sizes = new (int Width, int Height)[images.Count];
@@ -113,6 +115,7 @@ public sealed class EmotionClassifier : IDisposable
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> ClassifyPhotos(IReadOnlyList<ReadOnlyMemory<byte>> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var located = new LocatedFaces?[images.Count];
         var aboutFile = new ClassificationResult?[images.Count];
         var tensors = new float[images.Count][][];
@@ -197,8 +200,16 @@ public sealed class EmotionClassifier : IDisposable
         return exps;
     }
 
+    /// <summary>Whether this model version has been disposed (its ONNX Runtime session released); it cannot classify any more.</summary>
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         coalescer.Dispose();
         folder.Dispose();
     }

@@ -31,9 +31,9 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
     public async Task<BatchRunResult> ProcessAsync(string batch, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
-        var scan = await ScanAsync(batch, model.Version, cancellationToken).ConfigureAwait(false);
-        var counts = await StreamAsync(model, [.. scan.Stale.Select(listed => listed.Blob)], progress, cancellationToken).ConfigureAwait(false);
+        using var lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var scan = await ScanAsync(batch, lease.Model.Version, cancellationToken).ConfigureAwait(false);
+        var counts = await StreamAsync(lease.Model, [.. scan.Stale.Select(listed => listed.Blob)], progress, cancellationToken).ConfigureAwait(false);
         return new BatchRunResult(scan.Blobs, scan.Blobs - scan.Stale.Count, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
     }
 
@@ -84,8 +84,8 @@ public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider mode
     {
         ArgumentNullException.ThrowIfNull(blobs);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
-        var counts = await StreamAsync(model, [.. blobs], null, cancellationToken).ConfigureAwait(false);
+        using var lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await StreamAsync(lease.Model, [.. blobs], null, cancellationToken).ConfigureAwait(false);
         return new BatchRunResult(blobs.Count, 0, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
     }
 

@@ -28,10 +28,10 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     public async Task<IReadOnlyList<IReadOnlyList<EmotionRow>?>> ProcessBatchAsync(IReadOnlyList<BlobClient> blobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
-        EmotionClassifier model;
+        ModelLease lease;
         try
         {
-            model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+            lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ModelUnavailableException e)
         {
@@ -43,14 +43,18 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             throw;
         }
 
-        // Look at every blob and its row at once: these are independent round trips to storage.
-        var inspected = await Task.WhenAll(blobs.Select(blob => InspectAsync(blob, cancellationToken))).ConfigureAwait(false);
-        return await ProcessInspectedAsync(model, inspected, cancellationToken).ConfigureAwait(false);
+        using (lease)
+        {
+            // Look at every blob and its row at once: these are independent round trips to storage.
+            var inspected = await Task.WhenAll(blobs.Select(blob => InspectAsync(blob, cancellationToken))).ConfigureAwait(false);
+            return await ProcessInspectedAsync(lease.Model, inspected, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
     /// Processes blobs whose ETag, size and current row the caller already has (the batch mode lists them
-    /// all at once), so nothing is read twice; a null entry (a blob that is gone) gives null rows.
+    /// all at once), so nothing is read twice; a null entry (a blob that is gone) gives null rows. The caller holds a
+    /// <see cref="ModelLease"/> on <paramref name="model"/> until this ends.
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<EmotionRow>?>> ProcessInspectedAsync(EmotionClassifier model, IReadOnlyList<InspectedBlob?> blobs, CancellationToken cancellationToken = default)
     {

@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Reconciled {Batches} batch(es): {Stale} blob(s) without current rows, {Processed} classified this run; deleted {Orphans} row(s) of deleted blobs and {Expired} past retention.")]
     public static partial void Reconciled(ILogger logger, int batches, int stale, int processed, int orphans, int expired);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Model {Version} disposed: it is no longer current and its last lease has ended.")]
+    public static partial void ModelRetired(ILogger logger, string version);
 }

@@ -25,9 +25,32 @@ public sealed class ModelUnavailableException(string message) : Exception(messag
 public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError, string? FaceFinding = null);
 
 /// <summary>
+/// A hold on one model version for the length of some work: the model is not disposed while a lease on it is open,
+/// even when a newer version has been swapped in meanwhile. Dispose it (a <c>using</c>) when the work ends.
+/// </summary>
+public sealed class ModelLease : IDisposable
+{
+    private ModelProvider.SharedModel? shared;
+
+    internal ModelLease(ModelProvider.SharedModel shared)
+    {
+        this.shared = shared;
+        Model = shared.Model;
+    }
+
+    /// <summary>The model to classify with while this lease is open.</summary>
+    public EmotionClassifier Model { get; }
+
+    /// <summary>Ends the hold; the last one to end on a version that is no longer current disposes it. A second call does nothing.</summary>
+    public void Dispose() => Interlocked.Exchange(ref shared, null)?.Release();
+}
+
+/// <summary>
 /// The one model of this instance, shared by every invocation. It follows fer/current.json: a new
 /// pointer is picked up within <see cref="FerOptions.ModelRefreshInterval"/> without a restart; a new
-/// version that fails its checks is refused and the model already loaded keeps serving.
+/// version that fails its checks is refused and the model already loaded keeps serving. Models are reference-counted:
+/// the provider holds one reference to the current model and each <see cref="ModelLease"/> another; a swap drops the
+/// provider's, and the model is disposed when its last reference ends (never while work still uses it).
 /// </summary>
 public sealed class ModelProvider : IDisposable
 {
@@ -38,7 +61,7 @@ public sealed class ModelProvider : IDisposable
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Lazy<FaceDetector> detector;
     private readonly Lazy<FaceLandmarker?> landmarker;
-    private EmotionClassifier? current;
+    private SharedModel? current;
     private DateTimeOffset? lastCheck;
     private string? lastError;
     private string? rejectedVersion;
@@ -67,22 +90,39 @@ public sealed class ModelProvider : IDisposable
         landmarker = new Lazy<FaceLandmarker?>(() => FaceLandmarker.LoadIfPresent(this.options.FaceLandmarksDirectory ?? FerOptions.DefaultFaceLandmarksDirectory, message => Log.FaceAlignmentWarning(logger, message), this.options.IntraOpThreads, this.options.ExecutionProvider));
     }
 
-    public ModelHealth Health => new(current?.Version, current?.ExecutionProvider, lastCheck, lastError, current?.FaceFindingMode);
+    public ModelHealth Health
+    {
+        get
+        {
+            var model = current?.Model;
+            return new(model?.Version, model?.ExecutionProvider, lastCheck, lastError, model?.FaceFindingMode);
+        }
+    }
 
     /// <summary>The settings' limits, with this instance's one decode budget: every model version decodes within it.</summary>
     public ImageLimits Limits { get; }
 
-    /// <summary>The model to classify with; checks the pointer when the refresh interval has passed.</summary>
-    public async Task<EmotionClassifier> GetAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A lease on the model to classify with, held until the caller disposes it; checks the pointer when the refresh
+    /// interval has passed. Hold it exactly as long as the work that uses the model.
+    /// </summary>
+    public async Task<ModelLease> AcquireAsync(CancellationToken cancellationToken = default)
     {
-        var model = current;
-        if (model is null || lastCheck is null || time.GetUtcNow() - lastCheck >= options.ModelRefreshInterval)
+        if (current is null || lastCheck is null || time.GetUtcNow() - lastCheck >= options.ModelRefreshInterval)
         {
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
-            model = current;
         }
 
-        return model ?? throw new ModelUnavailableException($"No model can be served: {lastError ?? "none is promoted"}. Publish and promote one with 'fer model publish DIR --promote'.");
+        // A swap between reading current and taking the reference may have released the last reference: read again.
+        while (Volatile.Read(ref current) is { } shared)
+        {
+            if (shared.TryAcquire())
+            {
+                return new ModelLease(shared);
+            }
+        }
+
+        throw new ModelUnavailableException($"No model can be served: {lastError ?? "none is promoted"}. Publish and promote one with 'fer model publish DIR --promote'.");
     }
 
     /// <summary>Reads the pointer and loads a new version if it changed; never drops a working model for a broken one.</summary>
@@ -99,7 +139,7 @@ public sealed class ModelProvider : IDisposable
                 return;
             }
 
-            if (pointer.Version == current?.Version || pointer.Version == rejectedVersion)
+            if (pointer.Version == current?.Model.Version || pointer.Version == rejectedVersion)
             {
                 return;
             }
@@ -107,10 +147,10 @@ public sealed class ModelProvider : IDisposable
             var cache = options.ModelCacheDirectory ?? Path.Combine(Path.GetTempPath(), "fer-models");
             var directory = await store.DownloadAsync(pointer.Version, cache, cancellationToken).ConfigureAwait(false);
             var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization, FaceLocatorFor);
-            var previous = Interlocked.Exchange(ref current, loaded);
+            var previous = Interlocked.Exchange(ref current, new SharedModel(loaded, logger));
             (lastError, rejectedVersion) = (null, null);
-            Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Version ?? "none");
-            RetireLater(previous);
+            Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Model.Version ?? "none");
+            previous?.Release(); // the provider's reference: disposed now, or when the last lease on it ends
         }
         catch (Exception e) when (e is InvalidModelException or InvalidModelManifestException or InvalidDataException or RequestFailedException)
         {
@@ -120,7 +160,7 @@ public sealed class ModelProvider : IDisposable
                 rejectedVersion = (await store.GetPointerAsync(cancellationToken).ConfigureAwait(false))?.Version;
             }
 
-            Log.ModelRefreshFailed(logger, e, current is null ? "no model is being served" : $"still serving {current.Version}");
+            Log.ModelRefreshFailed(logger, e, current is not { } serving ? "no model is being served" : $"still serving {serving.Model.Version}");
         }
         finally
         {
@@ -137,9 +177,10 @@ public sealed class ModelProvider : IDisposable
             : new FaceLocator(mode, detector.Value, Limits, landmarker.Value);
     }
 
+    /// <summary>Drops the provider's reference to the current model (disposed once no lease holds it) and the face detector.</summary>
     public void Dispose()
     {
-        current?.Dispose();
+        Interlocked.Exchange(ref current, null)?.Release();
         if (detector.IsValueCreated)
         {
             detector.Value.Dispose();
@@ -153,12 +194,38 @@ public sealed class ModelProvider : IDisposable
         gate.Dispose();
     }
 
-    /// <summary>Invocations may still be running on the old model: dispose it a little later, not now.</summary>
-    private static void RetireLater(EmotionClassifier? previous)
+    /// <summary>A loaded model and its references: the provider's while it is current, and one per open lease.</summary>
+    internal sealed class SharedModel(EmotionClassifier model, ILogger logger)
     {
-        if (previous is not null)
+        private int references = 1; // the provider's own
+
+        public EmotionClassifier Model { get; } = model;
+
+        /// <summary>Takes a reference unless the last one has already ended (the model is disposed or about to be).</summary>
+        public bool TryAcquire()
         {
-            _ = Task.Delay(TimeSpan.FromMinutes(2)).ContinueWith(_ => previous.Dispose(), TaskScheduler.Default);
+            var seen = Volatile.Read(ref references);
+            while (seen > 0)
+            {
+                var before = Interlocked.CompareExchange(ref references, seen + 1, seen);
+                if (before == seen)
+                {
+                    return true;
+                }
+
+                seen = before;
+            }
+
+            return false;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref references) == 0)
+            {
+                Model.Dispose();
+                Log.ModelRetired(logger, Model.Version);
+            }
         }
     }
 }

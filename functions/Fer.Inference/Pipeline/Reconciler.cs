@@ -22,7 +22,12 @@ public sealed class Reconciler(BlobContainerClient faces, BatchProcessor process
 
     public async Task<ReconcileResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var model = await models.GetAsync(cancellationToken).ConfigureAwait(false);
+        string version;
+        using (var lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            version = lease.Model.Version; // the scan needs only its name; the classification below takes its own lease
+        }
+
         DateTimeOffset? cutoff = limits.FaceRetentionDays > 0 ? time.GetUtcNow().AddDays(-limits.FaceRetentionDays) : null;
         var expired = cutoff is { } before ? await results.DeleteProcessedBeforeAsync(before, cancellationToken).ConfigureAwait(false) : 0;
 
@@ -31,7 +36,7 @@ public sealed class Reconciler(BlobContainerClient faces, BatchProcessor process
         await foreach (var batch in BatchesAsync(cancellationToken).ConfigureAwait(false))
         {
             batches++;
-            var scan = await processor.ScanAsync(batch, model.Version, cancellationToken).ConfigureAwait(false);
+            var scan = await processor.ScanAsync(batch, version, cancellationToken).ConfigureAwait(false);
             await results.DeleteAsync(scan.Orphans, cancellationToken).ConfigureAwait(false);
             orphans += scan.Orphans.Count;
 

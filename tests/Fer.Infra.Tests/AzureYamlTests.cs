@@ -52,7 +52,7 @@ public class AzureYamlTests
         var text = AzureYamlSchema.AzureYamlText;
         Assert.Contains(original, text, StringComparison.Ordinal);
 
-        var broken = MiniYaml.Parse(ReplaceFirst(text, original, typo));
+        var broken = AzureYamlSchema.Parse(ReplaceFirst(text, original, typo));
         var results = AzureYamlSchema.Validate(broken);
 
         Assert.False(results.IsValid, $"'{typo.Trim()}' was accepted");

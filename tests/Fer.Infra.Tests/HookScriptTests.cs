@@ -41,21 +41,16 @@ public sealed class HookScriptTests : IDisposable
         ["AZURE_EVENTGRID_DEADLETTER_CONTAINER_ID"] = DeadLetterContainerId,
     };
 
-    private void WriteManifest(string sha256, string version = Version) =>
+    private void WriteManifest(string sha256) =>
         File.WriteAllText(
             Path.Combine(_modelDirectory, "manifest.json"),
             new JsonObject
             {
                 ["schema"] = 1,
                 ["name"] = "fer-demo",
-                ["version"] = version,
+                ["version"] = Version,
                 ["onnx"] = new JsonObject { ["file"] = "model.onnx", ["sha256"] = sha256 },
             }.ToJsonString());
-
-    private List<string> Uploads() =>
-        _az.Calls.Where(call => call.StartsWith("storage blob upload", StringComparison.Ordinal))
-            .Select(call => call.Split(" --name ")[1].Split(' ')[0])
-            .ToList();
 
     private string? CurrentVersion()
     {
@@ -64,21 +59,28 @@ public sealed class HookScriptTests : IDisposable
     }
 
     [Fact]
-    public void Publish_uploads_the_version_folder_then_the_pointer_last()
+    public void Publish_builds_fer_once_then_publishes_and_promotes_the_demo_model_with_fer_model_publish()
     {
         var run = _az.RunHook(PublishHook, PublishVariables());
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal([$"fer/{Version}/model.onnx", $"fer/{Version}/manifest.json", "fer/current.json"], Uploads());
+        var project = RepositoryRoot.Combine("functions", "Fer.Cli");
+        Assert.Equal(
+            [
+                $"build {project} -c Release --nologo -v quiet",
+                $"run --project {project} -c Release --no-build -- model list --account stfertest",
+                $"run --project {project} -c Release --no-build -- model publish {_modelDirectory} --promote --account stfertest",
+            ],
+            _az.DotnetCalls);
+        Assert.Empty(_az.Calls); // no az: fer is the one implementation of publishing
         Assert.Equal(
             File.ReadAllBytes(Path.Combine(_modelDirectory, "model.onnx")),
             File.ReadAllBytes(_az.BlobPath("models", $"fer/{Version}/model.onnx")));
-        Assert.Equal($$"""{"version":"{{Version}}"}""", File.ReadAllText(_az.BlobPath("models", "fer/current.json")).Trim());
-        Assert.All(_az.Calls.Where(call => call.StartsWith("storage", StringComparison.Ordinal)), call => Assert.Contains("--auth-mode login", call, StringComparison.Ordinal));
+        Assert.Equal(Version, CurrentVersion());
     }
 
     [Fact]
-    public void Publish_run_twice_uploads_nothing_the_second_time()
+    public void Publish_run_again_promotes_the_demo_model_it_already_names()
     {
         Assert.Equal(0, _az.RunHook(PublishHook, PublishVariables()).ExitCode);
         _az.ClearCalls();
@@ -86,20 +88,19 @@ public sealed class HookScriptTests : IDisposable
         var again = _az.RunHook(PublishHook, PublishVariables());
 
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Empty(Uploads());
+        Assert.EndsWith($"-- model publish {_modelDirectory} --promote --account stfertest", _az.DotnetCalls[^1], StringComparison.Ordinal);
         Assert.Equal(Version, CurrentVersion());
     }
 
     [Fact]
     public void Publish_leaves_a_pointer_to_another_promoted_model_alone()
     {
-        var pointer = _az.BlobPath("models", "fer/current.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(pointer)!);
-        File.WriteAllText(pointer, """{"version":"trained-later"}""");
+        PromoteAnotherModel();
 
         var run = _az.RunHook(PublishHook, PublishVariables());
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.EndsWith($"-- model publish {_modelDirectory} --account stfertest", _az.DotnetCalls[^1], StringComparison.Ordinal);
         Assert.Equal("trained-later", CurrentVersion());
         Assert.Contains("left as it is", run.StandardError, StringComparison.Ordinal);
         Assert.True(File.Exists(_az.BlobPath("models", $"fer/{Version}/manifest.json")));
@@ -108,15 +109,14 @@ public sealed class HookScriptTests : IDisposable
     [Fact]
     public void Publish_with_promotion_forced_moves_the_pointer_back_to_the_demo_model()
     {
-        var pointer = _az.BlobPath("models", "fer/current.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(pointer)!);
-        File.WriteAllText(pointer, """{"version":"trained-later"}""");
+        PromoteAnotherModel();
         var variables = PublishVariables();
         variables["FER_PROMOTE_DEMO_MODEL"] = "true";
 
         var run = _az.RunHook(PublishHook, variables);
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.EndsWith($"-- model publish {_modelDirectory} --promote --account stfertest", _az.DotnetCalls[^1], StringComparison.Ordinal);
         Assert.Equal(Version, CurrentVersion());
     }
 
@@ -130,7 +130,7 @@ public sealed class HookScriptTests : IDisposable
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("AZURE_STORAGE_ACCOUNT_NAME", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(_az.Calls);
+        Assert.Empty(_az.DotnetCalls);
     }
 
     [Fact]
@@ -143,57 +143,46 @@ public sealed class HookScriptTests : IDisposable
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("demo model folder not found", run.StandardError, StringComparison.Ordinal);
-        Assert.Contains("missing", run.StandardError, StringComparison.Ordinal);
+        Assert.Empty(_az.DotnetCalls);
     }
 
     [Fact]
-    public void Publish_refuses_a_model_that_does_not_match_its_manifest()
+    public void Publish_fails_clearly_when_fer_does_not_build()
     {
-        WriteManifest(new string('0', 64));
+        File.WriteAllText(Path.Combine(_az.State, "build-fails"), string.Empty);
 
         var run = _az.RunHook(PublishHook, PublishVariables());
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("does not match its manifest", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(Uploads());
+        Assert.Contains("could not build fer", run.StandardError, StringComparison.Ordinal);
+        Assert.Single(_az.DotnetCalls);
     }
 
     [Fact]
-    public void Publish_refuses_an_unsafe_version_name()
+    public void Publish_retries_then_fails_clearly_when_storage_refuses_access()
     {
-        WriteManifest(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(_modelDirectory, "model.onnx")))), version: "../escape");
-
-        var run = _az.RunHook(PublishHook, PublishVariables());
-
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("not a safe blob folder name", run.StandardError, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Publish_refuses_to_replace_a_different_model_under_the_same_version()
-    {
-        var existing = _az.BlobPath("models", $"fer/{Version}/model.onnx");
-        Directory.CreateDirectory(Path.GetDirectoryName(existing)!);
-        File.WriteAllBytes(existing, new byte[10]);
-
-        var run = _az.RunHook(PublishHook, PublishVariables());
-
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("immutable", run.StandardError, StringComparison.Ordinal);
-        Assert.Null(CurrentVersion());
-    }
-
-    [Fact]
-    public void Publish_retries_then_fails_clearly_when_storage_refuses_the_upload()
-    {
-        File.WriteAllText(Path.Combine(_az.State, "deny-uploads"), string.Empty);
+        File.WriteAllText(Path.Combine(_az.State, "deny-storage"), string.Empty);
 
         var run = _az.RunHook(PublishHook, PublishVariables());
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("attempt 1 of 2", run.StandardError, StringComparison.Ordinal);
         Assert.Contains("AuthorizationPermissionMismatch", run.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"could not upload models/fer/{Version}/model.onnx", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Storage Blob Data Contributor", run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(_az.DotnetCalls, call => call.Contains("model publish", StringComparison.Ordinal));
+        Assert.Null(CurrentVersion());
+    }
+
+    [Fact]
+    public void Publish_fails_with_fers_message_when_fer_refuses_the_model()
+    {
+        File.WriteAllText(Path.Combine(_az.State, "publish-fails"), string.Empty);
+
+        var run = _az.RunHook(PublishHook, PublishVariables());
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("already published with a different model", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("could not publish", run.StandardError, StringComparison.Ordinal);
         Assert.Null(CurrentVersion());
     }
 
@@ -202,10 +191,18 @@ public sealed class HookScriptTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_az.State, "logged-out"), string.Empty);
 
-        var run = _az.RunHook(PublishHook, PublishVariables());
+        var run = _az.RunHook(SubscribeHook, SubscribeVariables());
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("az login", run.StandardError, StringComparison.Ordinal);
+    }
+
+    private void PromoteAnotherModel()
+    {
+        var manifest = _az.BlobPath("models", "fer/trained-later/manifest.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(manifest)!);
+        File.WriteAllText(manifest, """{"version":"trained-later"}""");
+        File.WriteAllText(_az.BlobPath("models", "fer/current.json"), """{"version":"trained-later"}""");
     }
 
     [Fact]

@@ -17,7 +17,11 @@ public sealed class ModelStore(BlobContainerClient container)
 
     public BlobContainerClient Container { get; } = container;
 
-    /// <summary>Uploads a verified version folder (model, manifest, report) and, with <paramref name="promote"/>, points serving at it.</summary>
+    /// <summary>
+    /// Uploads a verified version folder (model, manifest, report) and, with <paramref name="promote"/>, points serving at it.
+    /// Versions are immutable: when the version's manifest is already published, the same model (same ONNX SHA-256) uploads
+    /// nothing and a different one is refused. A version without its manifest (an interrupted publish) is uploaded again.
+    /// </summary>
     public async Task<ModelManifest> PublishAsync(string directory, bool promote, CancellationToken cancellationToken = default)
     {
         ModelManifest manifest;
@@ -27,14 +31,18 @@ public sealed class ModelStore(BlobContainerClient container)
         }
 
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(f => !string.Equals(Path.GetFileName(f), ModelManifest.FileName, StringComparison.Ordinal))
-            .Append(Path.Combine(directory, ModelManifest.FileName)); // the manifest last: a version is complete once its manifest exists
-        foreach (var file in files)
+        if (await PublishedSha256Async(manifest.Version, cancellationToken).ConfigureAwait(false) is { } published)
         {
-            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
-            await Container.GetBlobClient($"{Prefix}{manifest.Version}/{relative}")
-                .UploadAsync(file, overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(published, manifest.Onnx.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"Model version '{manifest.Version}' is already published in container '{Container.Name}' with a different model " +
+                    $"(sha256 {published}, this folder's is {manifest.Onnx.Sha256}). Versions are immutable: give the model a new version.");
+            }
+        }
+        else
+        {
+            await UploadFolderAsync(directory, manifest.Version, cancellationToken).ConfigureAwait(false);
         }
 
         if (promote)
@@ -43,6 +51,42 @@ public sealed class ModelStore(BlobContainerClient container)
         }
 
         return manifest;
+    }
+
+    /// <summary>The ONNX SHA-256 named by a published version's manifest, or null when the version has no manifest.</summary>
+    private async Task<string?> PublishedSha256Async(string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}")
+                .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(content.Value.Content.ToMemory());
+            return json.RootElement.TryGetProperty("onnx", out var onnx) && onnx.ValueKind == JsonValueKind.Object
+                   && onnx.TryGetProperty("sha256", out var sha) && sha.ValueKind == JsonValueKind.String
+                ? sha.GetString() ?? string.Empty
+                : string.Empty; // a manifest without a hash cannot be shown to be the same model
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private async Task UploadFolderAsync(string directory, string version, CancellationToken cancellationToken)
+    {
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => !string.Equals(Path.GetFileName(f), ModelManifest.FileName, StringComparison.Ordinal))
+            .Append(Path.Combine(directory, ModelManifest.FileName)); // the manifest last: a version is complete once its manifest exists
+        foreach (var file in files)
+        {
+            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
+            await Container.GetBlobClient($"{Prefix}{version}/{relative}")
+                .UploadAsync(file, overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Points serving at a published version; refuses a version that is not there.</summary>

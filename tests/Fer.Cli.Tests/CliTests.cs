@@ -215,22 +215,6 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         return (exit, output);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> CaptureAll(string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await FerCommandLine.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<(int Exit, string Output, string Error)> CaptureAll(string[] args) =>
+        ConsoleCapture.RunAsync(() => FerCommandLine.RunAsync(args));
 }

@@ -146,28 +146,9 @@ public sealed class TrainingJobTests(Azurite azurite) : IDisposable
         Assert.StartsWith("fer: storage is not reachable", error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> Fer(string[] args) =>
-        await Captured(() => FerCommandLine.RunAsync(args));
+    private static Task<(int Exit, string Output, string Error)> Fer(string[] args) =>
+        ConsoleCapture.RunAsync(() => FerCommandLine.RunAsync(args));
 
     private static (int Exit, string Output, string Error) Train(string[] args) =>
-        Captured(() => Task.FromResult(FerTrainCommandLine.Run(args))).GetAwaiter().GetResult();
-
-    private static async Task<(int Exit, string Output, string Error)> Captured(Func<Task<int>> run)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await run();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+        ConsoleCapture.RunAsync(() => Task.FromResult(FerTrainCommandLine.Run(args))).GetAwaiter().GetResult();
 }

@@ -4,56 +4,65 @@ namespace Fer.Infra.Tests;
 
 public class FunctionAppTemplateTests
 {
-    private static ArmResource Site => CompiledMain.Single("Microsoft.Web/sites");
+    private static PredictedResource Site => MainSnapshot.Defaults.Single("Microsoft.Web/sites");
 
-    private static Dictionary<string, JsonNode?> AppSettings() =>
+    private static string FunctionIdentity => MainSnapshot.Defaults.Single("Microsoft.ManagedIdentity/userAssignedIdentities").Id;
+
+    private static Dictionary<string, string> AppSettings() =>
         Site["properties.siteConfig.appSettings"]!.AsArray()
             .OfType<JsonObject>()
-            .ToDictionary(setting => (string)setting["name"]!, setting => setting["value"], StringComparer.Ordinal);
-
-    private static string? Evaluated(string name) => Site.Template.Evaluate(AppSettings()[name])?.GetValue<string>();
+            .ToDictionary(setting => (string)setting["name"]!, setting => setting["value"]!.ToString(), StringComparer.Ordinal);
 
     [Fact]
     public void Plan_is_Flex_Consumption()
     {
-        var plan = CompiledMain.Single("Microsoft.Web/serverfarms");
+        var plan = MainSnapshot.Defaults.Single("Microsoft.Web/serverfarms");
 
-        Assert.Equal("FC1", plan.EvaluateString("sku.name"));
-        Assert.Equal("FlexConsumption", plan.EvaluateString("sku.tier"));
+        Assert.Equal("FC1", plan.String("sku.name"));
+        Assert.Equal("FlexConsumption", plan.String("sku.tier"));
         Assert.True(plan["properties.reserved"]!.GetValue<bool>());
+        Assert.Equal(plan.Id, Site.String("properties.serverFarmId"));
     }
 
     [Fact]
-    public void Function_app_runs_dotnet_isolated_10_on_Linux_with_parameterised_scale()
+    public void Function_app_runs_dotnet_isolated_10_on_Linux()
     {
-        Assert.Equal("functionapp,linux", Site.EvaluateString("kind"));
-        Assert.Equal("dotnet-isolated", Site.EvaluateString("properties.functionAppConfig.runtime.name"));
-        Assert.Equal("10.0", Site.EvaluateString("properties.functionAppConfig.runtime.version"));
-        Assert.Contains("parameters('instanceMemoryMB')", Site["properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB"]!.ToString(), StringComparison.Ordinal);
-        Assert.Contains("parameters('maximumInstanceCount')", Site["properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount"]!.ToString(), StringComparison.Ordinal);
-        Assert.Equal(2048, CompiledMain.Template.Parameters["instanceMemoryMB"]!["defaultValue"]!.GetValue<int>());
+        Assert.Equal("functionapp,linux", Site.String("kind"));
+        Assert.Equal("dotnet-isolated", Site.String("properties.functionAppConfig.runtime.name"));
+        Assert.Equal("10.0", Site.String("properties.functionAppConfig.runtime.version"));
         Assert.True(Site["properties.httpsOnly"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData(false, 2048, 40)] // the defaults
+    [InlineData(true, MainSnapshot.CustomInstanceMemoryMB, MainSnapshot.CustomMaximumInstanceCount)]
+    public void Function_app_scale_comes_from_the_parameters(bool custom, int instanceMemoryMB, int maximumInstanceCount)
+    {
+        var site = (custom ? MainSnapshot.Custom : MainSnapshot.Defaults).Single("Microsoft.Web/sites");
+
+        Assert.Equal(instanceMemoryMB, site["properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB"]!.GetValue<int>());
+        Assert.Equal(maximumInstanceCount, site["properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount"]!.GetValue<int>());
     }
 
     [Fact]
     public void Function_app_is_tagged_for_the_azd_functions_service()
     {
-        Assert.Contains("'azd-service-name', 'functions'", Site["tags"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("functions", Site.String("tags.azd-service-name"));
     }
 
     [Fact]
     public void Function_app_has_a_user_assigned_identity_only()
     {
-        Assert.Equal("UserAssigned", Site.EvaluateString("identity.type"));
-        Assert.Single(Site["identity.userAssignedIdentities"]!.AsObject());
+        Assert.Equal("UserAssigned", Site.String("identity.type"));
+        Assert.Equal(FunctionIdentity, Assert.Single(Site["identity.userAssignedIdentities"]!.AsObject()).Key);
     }
 
     [Fact]
     public void Deployment_package_storage_is_reached_with_the_user_assigned_identity()
     {
-        Assert.Equal("blobContainer", Site.EvaluateString("properties.functionAppConfig.deployment.storage.type"));
-        Assert.Equal("UserAssignedIdentity", Site.EvaluateString("properties.functionAppConfig.deployment.storage.authentication.type"));
-        Assert.NotNull(Site["properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"]);
+        Assert.Equal("blobContainer", Site.String("properties.functionAppConfig.deployment.storage.type"));
+        Assert.Equal("UserAssignedIdentity", Site.String("properties.functionAppConfig.deployment.storage.authentication.type"));
+        Assert.Equal(FunctionIdentity, Site.String("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"));
         Assert.Null(Site["properties.functionAppConfig.deployment.storage.authentication.storageAccountConnectionStringName"]);
     }
 
@@ -64,7 +73,7 @@ public class FunctionAppTemplateTests
 
         Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
         Assert.Contains("AzureWebJobsStorage__accountName", settings.Keys);
-        Assert.Equal("managedidentity", Evaluated("AzureWebJobsStorage__credential"));
+        Assert.Equal("managedidentity", AppSettings()["AzureWebJobsStorage__credential"]);
         Assert.Contains("AzureWebJobsStorage__clientId", settings.Keys);
     }
 
@@ -76,7 +85,7 @@ public class FunctionAppTemplateTests
         Assert.Contains("FerStorage__blobServiceUri", settings.Keys);
         Assert.Contains("FerStorage__queueServiceUri", settings.Keys);
         Assert.Contains("FerStorage__tableServiceUri", settings.Keys);
-        Assert.Equal("managedidentity", Evaluated("FerStorage__credential"));
+        Assert.Equal("managedidentity", AppSettings()["FerStorage__credential"]);
         Assert.Contains("FerStorage__clientId", settings.Keys);
         Assert.DoesNotContain("FerStorage", settings.Keys);
     }
@@ -84,10 +93,10 @@ public class FunctionAppTemplateTests
     [Fact]
     public void Fer_settings_name_the_containers_table_and_default_batch()
     {
-        Assert.Equal("faces", Evaluated("Fer__FacesContainer"));
-        Assert.Equal("models", Evaluated("Fer__ModelsContainer"));
-        Assert.Equal("emotions", Evaluated("Fer__ResultsTable"));
-        Assert.Equal("default", Evaluated("Fer__DefaultBatch"));
+        Assert.Equal("faces", AppSettings()["Fer__FacesContainer"]);
+        Assert.Equal("models", AppSettings()["Fer__ModelsContainer"]);
+        Assert.Equal("emotions", AppSettings()["Fer__ResultsTable"]);
+        Assert.Equal("default", AppSettings()["Fer__DefaultBatch"]);
     }
 
     [Fact]
@@ -96,7 +105,7 @@ public class FunctionAppTemplateTests
         var settings = AppSettings();
 
         Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", settings.Keys);
-        var authentication = settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.ToString();
+        var authentication = settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
         Assert.Contains("ClientId=", authentication, StringComparison.Ordinal);
         Assert.Contains("Authorization=AAD", authentication, StringComparison.Ordinal);
         Assert.DoesNotContain("APPINSIGHTS_INSTRUMENTATIONKEY", settings.Keys);
@@ -123,15 +132,16 @@ public class FunctionAppTemplateTests
     [InlineData("DefaultEndpointsProtocol")]
     public void Template_contains_no_keys_or_key_lookups(string forbidden)
     {
+        // The compiled template: every module and branch, whichever parameters a deployment is given.
         Assert.DoesNotContain(forbidden, CompiledMain.Json, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public void Basic_publishing_credentials_are_disabled()
     {
-        var policies = CompiledMain.Template.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        var policies = MainSnapshot.Defaults.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
 
-        Assert.Equal(2, policies.Count);
+        Assert.Equal(["ftp", "scm"], policies.Select(policy => policy.ShortName).Order(StringComparer.Ordinal).ToList());
         Assert.All(policies, policy => Assert.False(policy["properties.allow"]!.GetValue<bool>()));
     }
 }

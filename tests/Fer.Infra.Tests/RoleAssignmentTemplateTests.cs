@@ -3,10 +3,9 @@ using System.Text.RegularExpressions;
 namespace Fer.Infra.Tests;
 
 /// <summary>
-/// Every role assignment of the compiled template, with its principal, role and scope: the table in infra/README.md
-/// ("Roles (least privilege)") and docs/design.md. Scopes are evaluated to resource ids without subscription and
-/// group ("/providers/Microsoft.Storage/storageAccounts/&lt;account&gt;/blobServices/default/containers/faces"); an
-/// assignment in a copy loop counts once per element.
+/// Every role assignment of the snapshot in which all four principals exist (<see cref="MainSnapshot.Custom"/>: a deploying
+/// user and the training VM), with its principal, role and scope: the table in infra/README.md ("Roles (least privilege)")
+/// and docs/design.md. Scopes are the resource ids the snapshot predicts (a copy loop is already expanded there).
 /// </summary>
 public class RoleAssignmentTemplateTests
 {
@@ -17,10 +16,18 @@ public class RoleAssignmentTemplateTests
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string DeallocateSelf = "(custom: deallocate-self)";
+    private const string RoleAssignments = "Microsoft.Authorization/roleAssignments";
 
-    private const string Account = "/providers/Microsoft.Storage/storageAccounts/*";
-    private const string AppInsights = "/providers/Microsoft.Insights/components/*";
-    private const string TrainingVm = "/providers/Microsoft.Compute/virtualMachines/*";
+    private static MainSnapshot Snapshot => MainSnapshot.Custom;
+
+    private static string Account => Snapshot.Single("Microsoft.Storage/storageAccounts").Id;
+
+    private static string AppInsights => Snapshot.Single("Microsoft.Insights/components").Id;
+
+    private static string TrainingVm => Snapshot.Single("Microsoft.Compute/virtualMachines").Id;
+
+    /// <summary>The uniqueString() part of the names: "st{token}", "func-{token}".</summary>
+    private static string Token => Snapshot.Single("Microsoft.Storage/storageAccounts").Name["st".Length..];
 
     private static string Container(string name) => $"{Account}/blobServices/default/containers/{name}";
 
@@ -36,66 +43,41 @@ public class RoleAssignmentTemplateTests
         DeployingUser,
     }
 
-    /// <param name="Scope">The scope's resource id, with "*" for the storage account's, the component's and the VM's names (deploy-time).</param>
-    private sealed record Assignment(Principal Principal, string Role, string Scope, ArmResource Resource);
+    private sealed record Assignment(Principal Principal, string Role, string Scope, PredictedResource Resource);
 
-    private static readonly Lazy<IReadOnlyList<Assignment>> All = new(() =>
-        CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments").SelectMany(Expand).ToList());
+    private static readonly Lazy<IReadOnlyList<Assignment>> All = new(() => AssignmentsOf(Snapshot));
 
-    private static IEnumerable<Assignment> Expand(ArmResource resource)
+    private static List<Assignment> AssignmentsOf(MainSnapshot snapshot)
     {
-        var principal = PrincipalOf(resource);
-        var roleDefinitionId = resource["properties.roleDefinitionId"]!.ToString();
-        var role = roleDefinitionId.Contains("deallocate-self", StringComparison.Ordinal)
-            ? DeallocateSelf
-            : resource.Template.Evaluate(resource["properties.roleDefinitionId"], lenient: true)!.GetValue<string>().Split('/')[^1];
-        var scope = resource["scope"]?.ToString() ?? throw new InvalidOperationException("Every role assignment here has an explicit scope.");
+        // A managed identity's principal id exists only once it is deployed: the snapshot keeps reference('<id>', ...).principalId.
+        var principals = new Dictionary<string, Principal>(StringComparer.Ordinal)
+        {
+            [IdentityOf(snapshot, "Microsoft.Web/sites")!] = Principal.FunctionApp,
+            [snapshot.Single("Microsoft.EventGrid/systemTopics").Id] = Principal.EventGridTopic,
+        };
+        if (IdentityOf(snapshot, "Microsoft.Compute/virtualMachines") is { } vmIdentity)
+        {
+            principals[vmIdentity] = Principal.TrainingVm;
+        }
 
-        if (resource.Json["copy"] is { } copy)
+        var customRoles = snapshot.OfType("Microsoft.Authorization/roleDefinitions").Select(definition => definition.Id).ToHashSet(StringComparer.Ordinal);
+        return snapshot.OfType(RoleAssignments).Select(resource =>
         {
-            // [for (x, i) in parameters('list')]: count is length(parameters('list')); the scope indexes it with copyIndex().
-            var count = Regex.Match(copy["count"]!.ToString(), @"^\[length\((.+)\)\]$").Groups[1].Value;
-            var elements = new ArmExpression(count, resource.Template, lenient: true).Evaluate()!.AsArray().Count;
-            for (var i = 0; i < elements; i++)
-            {
-                yield return new Assignment(principal, role, ScopeOf(resource, scope.Replace("copyIndex()", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)), resource);
-            }
-        }
-        else
-        {
-            yield return new Assignment(principal, role, ScopeOf(resource, scope), resource);
-        }
+            var principalId = resource.String("properties.principalId")!;
+            var principal = principalId == MainSnapshot.DeployingUserId ? Principal.DeployingUser
+                : principals.TryGetValue(Regex.Match(principalId, @"^\[reference\('([^']+)'").Groups[1].Value, out var known) ? known
+                : throw new InvalidOperationException($"{resource.Id}: a principal that is none of the four: {principalId}");
+            var roleDefinitionId = resource.String("properties.roleDefinitionId")!;
+            var role = customRoles.Contains(roleDefinitionId) ? DeallocateSelf : roleDefinitionId.Split('/')[^1];
+            var suffix = $"/providers/{RoleAssignments}/{resource.Name}";
+            Assert.EndsWith(suffix, resource.Id, StringComparison.Ordinal);
+            return new Assignment(principal, role, resource.Id[..^suffix.Length], resource);
+        }).ToList();
     }
 
-    private static string ScopeOf(ArmResource resource, string scope)
-    {
-        var id = resource.Template.Evaluate(System.Text.Json.Nodes.JsonValue.Create(scope), lenient: true)!.GetValue<string>();
-        // Deploy-time names (they derive from uniqueString) become "*".
-        return Regex.Replace(id, @"(/(storageAccounts|components|virtualMachines)/)[^/]+", "$1*");
-    }
-
-    private static Principal PrincipalOf(ArmResource resource)
-    {
-        var principalId = resource["properties.principalId"]!.ToString();
-        if (principalId.Contains("functionPrincipalId", StringComparison.Ordinal))
-        {
-            return Principal.FunctionApp;
-        }
-
-        if (principalId.Contains("userPrincipalId", StringComparison.Ordinal))
-        {
-            return Principal.DeployingUser;
-        }
-
-        if (principalId.Contains("Microsoft.EventGrid/systemTopics", StringComparison.Ordinal))
-        {
-            return Principal.EventGridTopic;
-        }
-
-        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(resource));
-        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", principalId, StringComparison.Ordinal);
-        return Principal.TrainingVm;
-    }
+    /// <summary>The user-assigned identity of the one resource of a type, or null when there is none.</summary>
+    private static string? IdentityOf(MainSnapshot snapshot, string type) =>
+        snapshot.OfType(type).SingleOrDefault()?["identity.userAssignedIdentities"]?.AsObject().Single().Key;
 
     private static IEnumerable<(Principal, string, string)> Rows(Principal principal) =>
         All.Value.Where(assignment => assignment.Principal == principal)
@@ -114,14 +96,14 @@ public class RoleAssignmentTemplateTests
             Sorted(
                 (app, StorageBlobDataContributor, Container("faces")),
                 (app, StorageBlobDataReader, Container("models")),
-                (app, StorageBlobDataContributor, Container("app-package-<uniquestring>")),
+                (app, StorageBlobDataContributor, Container($"app-package-{Token}")),
                 (app, StorageBlobDataContributor, Container("azure-webjobs-hosts")),
                 (app, StorageBlobDataContributor, Container("azure-webjobs-secrets")),
                 (app, StorageQueueDataContributor, Queue("reclassify")),
                 (app, StorageQueueDataContributor, Queue("reclassify-poison")),
                 (app, StorageQueueDataContributor, Queue("webjobs-blobtrigger-poison")),
                 (app, StorageQueueDataContributor, Queue("webjobs-blobtrigger-poison-poison")),
-                (app, StorageQueueDataContributor, Queue("azure-webjobs-blobtrigger-func-<uniquestring>")),
+                (app, StorageQueueDataContributor, Queue($"azure-webjobs-blobtrigger-func-{Token}")),
                 (app, StorageTableDataContributor, Table("emotions")),
                 (app, MonitoringMetricsPublisher, AppInsights)),
             Rows(app));
@@ -144,12 +126,9 @@ public class RoleAssignmentTemplateTests
     [Fact]
     public void Every_container_queue_and_table_a_role_is_scoped_to_is_created_by_the_template()
     {
-        var containers = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers")
-            .SelectMany(resource => resource.LastNameSegments).Select(name => Container(name)).ToHashSet();
-        var queues = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues")
-            .SelectMany(resource => resource.LastNameSegments).Select(name => Queue(name)).ToHashSet();
-        var tables = CompiledMain.Template.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables")
-            .SelectMany(resource => resource.LastNameSegments).Select(name => Table(name)).ToHashSet();
+        var containers = Snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(resource => resource.Id).ToHashSet();
+        var queues = Snapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(resource => resource.Id).ToHashSet();
+        var tables = Snapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(resource => resource.Id).ToHashSet();
 
         // An assignment on a container or queue that is not there would fail the deployment, and one the host
         // would have to create could not be created: the app may not create containers or queues elsewhere.
@@ -161,13 +140,13 @@ public class RoleAssignmentTemplateTests
     [Fact]
     public void The_blob_trigger_queue_is_named_for_the_host_id_the_app_is_given()
     {
-        var site = CompiledMain.Single("Microsoft.Web/sites");
-        var hostId = site["properties.siteConfig.appSettings"]!.AsArray()
+        var site = Snapshot.Single("Microsoft.Web/sites");
+        var hostId = (string?)site["properties.siteConfig.appSettings"]!.AsArray()
             .Single(setting => (string?)setting!["name"] == "AzureFunctionsWebHost__hostid")!["value"];
-        var name = site.Template.Evaluate(site["name"], lenient: true)!.GetValue<string>();
+        var name = site.Name;
 
         // The default host id is the app's name (lower case, at most 32 characters); it is pinned to it.
-        Assert.Equal(name, site.Template.Evaluate(hostId, lenient: true)!.GetValue<string>());
+        Assert.Equal(name, hostId);
         Assert.Contains(All.Value, a => a.Principal == Principal.FunctionApp && a.Scope == Queue($"azure-webjobs-blobtrigger-{name}"));
     }
 
@@ -186,7 +165,10 @@ public class RoleAssignmentTemplateTests
         Assert.Equal(
             Sorted((user, StorageBlobDataContributor, Account), (user, StorageTableDataContributor, Account)),
             Rows(user));
-        Assert.All(All.Value.Where(a => a.Principal == user), a => Assert.Contains("[not(empty(parameters('userPrincipalId')))]", ArmTemplate.ConditionsOf(a.Resource)));
+        Assert.All(All.Value.Where(a => a.Principal == user), a => Assert.Equal("User", a.Resource.String("properties.principalType")));
+
+        // Without a principal (principalId's default is empty) the deployer gets nothing.
+        Assert.DoesNotContain(AssignmentsOf(MainSnapshot.Defaults), a => a.Principal == user);
     }
 
     [Fact]
@@ -203,8 +185,8 @@ public class RoleAssignmentTemplateTests
         // On models, an ABAC condition denies writing, appending to and deleting the serving pointer (ModelStore.PointerBlob):
         // versions yes, promotion no.
         var assignment = All.Value.Single(a => a.Principal == vm && a.Scope == Container("models")).Resource;
-        Assert.Equal("2.0", assignment.EvaluateString("properties.conditionVersion"));
-        var condition = assignment.EvaluateString("properties.condition")!;
+        Assert.Equal("2.0", assignment.String("properties.conditionVersion"));
+        var condition = assignment.String("properties.condition")!;
         foreach (var action in new[] { "blobs/write", "blobs/add/action", "blobs/delete" })
         {
             Assert.Contains($"!(ActionMatches{{'Microsoft.Storage/storageAccounts/blobServices/containers/{action}'}})", condition, StringComparison.Ordinal);
@@ -221,21 +203,22 @@ public class RoleAssignmentTemplateTests
     [Fact]
     public void Training_VM_identity_may_deallocate_its_own_VM_and_nothing_else()
     {
-        var definition = CompiledMain.Single("Microsoft.Authorization/roleDefinitions");
+        var definition = Snapshot.Single("Microsoft.Authorization/roleDefinitions");
         var actions = definition["properties.permissions.0.actions"]!.AsArray().Select(a => (string?)a).ToList();
         Assert.Equal(["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/deallocate/action"], actions);
         Assert.Null(definition["properties.permissions.0.dataActions"]);
-        Assert.Equal("[resourceGroup().id]", definition["properties.assignableScopes.0"]!.ToString());
+        Assert.Equal(Snapshot.ResourceGroupId, Assert.Single(definition["properties.assignableScopes"]!.AsArray())!.ToString());
 
-        var assignment = Assert.Single(CompiledMain.Template.ResourcesOfType("Microsoft.Authorization/roleAssignments"),
-            a => a["properties.roleDefinitionId"]!.ToString().Contains("deallocate-self", StringComparison.Ordinal));
-        Assert.Equal("[resourceId('Microsoft.Compute/virtualMachines', parameters('name'))]", assignment["scope"]!.ToString());
+        var assignment = Assert.Single(All.Value, a => a.Role == DeallocateSelf);
+        Assert.Equal(TrainingVm, assignment.Scope);
     }
 
     [Fact]
     public void Every_assignment_belongs_to_one_of_the_four_principals_and_is_in_the_table()
     {
         Assert.Equal(12 + 1 + 2 + 3, All.Value.Count);
+        // Without the optional deploying user and training VM: the app's and the topic's.
+        Assert.Equal(12 + 1, AssignmentsOf(MainSnapshot.Defaults).Count);
     }
 
     [Theory]
@@ -248,6 +231,7 @@ public class RoleAssignmentTemplateTests
     public void No_control_plane_key_or_blob_owner_role_is_granted(string roleId)
     {
         Assert.DoesNotContain(All.Value, assignment => assignment.Role == roleId);
+        // The compiled template: every module and branch, whichever parameters a deployment is given.
         Assert.DoesNotContain(roleId, CompiledMain.Json, StringComparison.OrdinalIgnoreCase);
     }
 }

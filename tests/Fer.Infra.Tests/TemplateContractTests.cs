@@ -15,7 +15,8 @@ public class TemplateContractTests
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     public void Main_template_outputs_what_azd_the_hooks_and_the_CLI_read(string output)
     {
-        var declaration = CompiledMain.Template.Outputs[output];
+        // Output types are declarations, not in a snapshot; the values are checked in the other tests.
+        var declaration = CompiledMain.Outputs[output];
 
         Assert.NotNull(declaration);
         Assert.Equal("string", (string?)declaration["type"]);
@@ -24,7 +25,7 @@ public class TemplateContractTests
     [Fact]
     public void Outputs_are_not_secure_values()
     {
-        foreach (var (name, declaration) in CompiledMain.Template.Outputs)
+        foreach (var (name, declaration) in CompiledMain.Outputs)
         {
             Assert.NotEqual("securestring", (string?)declaration!["type"], StringComparer.OrdinalIgnoreCase);
             Assert.DoesNotContain("list", declaration["value"]!.ToString(), StringComparison.OrdinalIgnoreCase);
@@ -35,9 +36,14 @@ public class TemplateContractTests
     [Fact]
     public void Main_template_deploys_at_subscription_scope_into_rg_env()
     {
-        Assert.Contains("subscriptionDeploymentTemplate.json", (string?)CompiledMain.Template.Root["$schema"], StringComparison.Ordinal);
-        var group = CompiledMain.Single("Microsoft.Resources/resourceGroups");
-        Assert.Equal("[format('rg-{0}', parameters('environmentName'))]", group["name"]!.ToString());
+        Assert.Contains("subscriptionDeploymentTemplate.json", (string?)CompiledMain.Template["$schema"], StringComparison.Ordinal);
+        var group = MainSnapshot.Defaults.Single("Microsoft.Resources/resourceGroups");
+        Assert.Equal($"rg-{MainSnapshot.EnvironmentName}", group.Name);
+        Assert.Equal($"/subscriptions/{BicepSnapshot.SubscriptionId}/resourceGroups/rg-{MainSnapshot.EnvironmentName}", group.Id);
+        Assert.Equal(group.Name, MainSnapshot.Defaults.Output("AZURE_RESOURCE_GROUP"));
+        // Everything else is in that group.
+        Assert.All(MainSnapshot.Custom.Resources.Where(resource => resource.Type != group.Type),
+            resource => Assert.StartsWith(group.Id + "/providers/", resource.Id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -45,7 +51,8 @@ public class TemplateContractTests
     {
         var file = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("infra", "main.parameters.json")))!;
         var bound = file["parameters"]!.AsObject();
-        var declared = CompiledMain.Template.Parameters;
+        // Which parameters main.bicep declares and which have defaults: declarations, read from the compiled template.
+        var declared = CompiledMain.Parameters;
 
         Assert.Equal("${AZURE_ENV_NAME}", (string?)bound["environmentName"]!["value"]);
         Assert.Equal("${AZURE_LOCATION}", (string?)bound["location"]!["value"]);

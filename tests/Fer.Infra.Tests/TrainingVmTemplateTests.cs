@@ -4,20 +4,23 @@ namespace Fer.Infra.Tests;
 
 public class TrainingVmTemplateTests
 {
-    private static ArmResource Vm => CompiledMain.Single("Microsoft.Compute/virtualMachines");
+    private static readonly string[] TrainingVmTypes =
+    [
+        "Microsoft.Compute/virtualMachines", "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
+        "Microsoft.Network/publicIPAddresses", "Microsoft.Network/networkInterfaces", "Microsoft.DevTestLab/schedules",
+        "Microsoft.Authorization/roleDefinitions",
+    ];
+
+    private static PredictedResource Vm => MainSnapshot.Custom.Single("Microsoft.Compute/virtualMachines");
 
     [Fact]
     public void Training_VM_is_deployed_only_when_asked_for()
     {
-        var parameter = CompiledMain.Template.Parameters["deployTrainingVm"]!;
-        Assert.Equal("bool", (string?)parameter["type"]);
-        Assert.False(parameter["defaultValue"]!.GetValue<bool>());
-
-        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(Vm));
-        foreach (var type in new[] { "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks", "Microsoft.Network/publicIPAddresses", "Microsoft.Network/networkInterfaces" })
-        {
-            Assert.All(CompiledMain.Template.ResourcesOfType(type), resource => Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(resource)));
-        }
+        // Defaults: deployTrainingVm is false, and nothing of the VM is predicted; Custom sets it.
+        Assert.All(TrainingVmTypes, type => Assert.Empty(MainSnapshot.Defaults.OfType(type)));
+        Assert.All(TrainingVmTypes, type => Assert.Single(MainSnapshot.Custom.OfType(type)));
+        Assert.Single(MainSnapshot.Defaults.OfType("Microsoft.ManagedIdentity/userAssignedIdentities")); // the function app's only
+        Assert.Equal(2, MainSnapshot.Custom.OfType("Microsoft.ManagedIdentity/userAssignedIdentities").Count);
     }
 
     [Fact]
@@ -25,24 +28,26 @@ public class TrainingVmTemplateTests
     {
         Assert.True(Vm["properties.osProfile.linuxConfiguration.disablePasswordAuthentication"]!.GetValue<bool>());
         Assert.Null(Vm["properties.osProfile.adminPassword"]);
-        Assert.NotNull(Vm["properties.osProfile.linuxConfiguration.ssh.publicKeys.0.keyData"]);
-        Assert.StartsWith("[parameters(", Vm["properties.osProfile.adminUsername"]!.ToString(), StringComparison.Ordinal);
+        var key = Assert.Single(Vm["properties.osProfile.linuxConfiguration.ssh.publicKeys"]!.AsArray());
+        Assert.Equal(MainSnapshot.SshPublicKey, (string?)key!["keyData"]);
+        Assert.Equal($"/home/{MainSnapshot.TrainingVmAdmin}/.ssh/authorized_keys", (string?)key["path"]);
+        Assert.Equal(MainSnapshot.TrainingVmAdmin, Vm.String("properties.osProfile.adminUsername")); // the parameter, not a literal
     }
 
     [Fact]
     public void Training_VM_runs_Ubuntu_24_04_on_a_T4_by_default()
     {
-        Assert.Equal("Canonical", Vm.EvaluateString("properties.storageProfile.imageReference.publisher"));
-        Assert.Equal("ubuntu-24_04-lts", Vm.EvaluateString("properties.storageProfile.imageReference.offer"));
-        Assert.Equal("server", Vm.EvaluateString("properties.storageProfile.imageReference.sku"));
-        Assert.Equal("Standard_NC4as_T4_v3", (string?)CompiledMain.Template.Parameters["trainingVmSize"]!["defaultValue"]);
-        Assert.Equal("UserAssigned", Vm.EvaluateString("identity.type"));
+        Assert.Equal("Canonical", Vm.String("properties.storageProfile.imageReference.publisher"));
+        Assert.Equal("ubuntu-24_04-lts", Vm.String("properties.storageProfile.imageReference.offer"));
+        Assert.Equal("server", Vm.String("properties.storageProfile.imageReference.sku"));
+        Assert.Equal("Standard_NC4as_T4_v3", Vm.String("properties.hardwareProfile.vmSize")); // Custom leaves trainingVmSize at its default
+        Assert.Equal("UserAssigned", Vm.String("identity.type"));
     }
 
     [Fact]
     public void Training_VM_network_allows_inbound_SSH_only_from_the_given_range()
     {
-        var nsg = CompiledMain.Single("Microsoft.Network/networkSecurityGroups");
+        var nsg = MainSnapshot.Custom.Single("Microsoft.Network/networkSecurityGroups");
         var inboundAllows = nsg["properties.securityRules"]!.AsArray().OfType<JsonObject>()
             .Select(rule => rule["properties"]!.AsObject())
             .Where(rule => (string?)rule["direction"] == "Inbound" && (string?)rule["access"] == "Allow")
@@ -51,17 +56,22 @@ public class TrainingVmTemplateTests
         var ssh = Assert.Single(inboundAllows);
         Assert.Equal("22", (string?)ssh["destinationPortRange"]);
         Assert.Equal("Tcp", (string?)ssh["protocol"]);
-        // The range is the parameter, checked: empty, '*', 'Internet' and 0.0.0.0/0 fail the deployment.
-        Assert.Equal("[variables('checkedSshSourceCidr')]", ssh["sourceAddressPrefix"]!.ToString());
-        var check = nsg.Template.Root["variables"]!["checkedSshSourceCidr"]!.ToString();
-        Assert.Contains("parameters('sshSourceCidr')", check, StringComparison.Ordinal);
-        Assert.Contains("fail(", check, StringComparison.Ordinal);
-        Assert.Contains("'0.0.0.0/0'", check, StringComparison.Ordinal);
-        Assert.Contains("'*'", check, StringComparison.Ordinal);
+        Assert.Equal(MainSnapshot.SshSourceCidr, (string?)ssh["sourceAddressPrefix"]);
 
         // The subnet carries the NSG.
-        var vnet = CompiledMain.Single("Microsoft.Network/virtualNetworks");
-        Assert.Contains("networkSecurityGroups", vnet["properties.subnets.0.properties.networkSecurityGroup.id"]!.ToString(), StringComparison.Ordinal);
+        var vnet = MainSnapshot.Custom.Single("Microsoft.Network/virtualNetworks");
+        Assert.Equal(nsg.Id, vnet.String("properties.subnets.0.properties.networkSecurityGroup.id"));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("*")]
+    public void Training_VM_deployment_fails_for_an_SSH_range_open_to_everyone(string cidr)
+    {
+        var run = MainSnapshot.TryCustom(("trainingVmSshSourceCidr", cidr));
+
+        Assert.NotEqual(0, run.Process.ExitCode);
+        Assert.Contains("trainingVmSshSourceCidr must name the address range allowed to SSH", run.Process.StandardOutput + run.Process.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,23 +85,33 @@ public class TrainingVmTemplateTests
         Assert.Contains("- git", cloudInit, StringComparison.Ordinal);
         Assert.Contains("git clone", cloudInit, StringComparison.Ordinal);
         Assert.Contains("__REPOSITORY_URL__", cloudInit, StringComparison.Ordinal);
-        Assert.Contains("base64(", Vm["properties.osProfile.customData"]!.ToString(), StringComparison.Ordinal);
+        // base64() of the placeholders replaced (reduce() is left to the deployment: one value is an identity's client id).
+        var customData = Vm.String("properties.osProfile.customData")!;
+        Assert.StartsWith("[base64(", customData, StringComparison.Ordinal);
+        Assert.Contains("createObject('token', '__REPOSITORY_URL__', 'value', 'https://example.com/fer.git')", customData, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Training_VM_is_deallocated_daily_and_can_be_a_Spot_VM()
+    public void Training_VM_is_deallocated_daily_and_is_a_regular_VM_by_default()
     {
-        var schedule = CompiledMain.Single("Microsoft.DevTestLab/schedules");
-        Assert.Equal("ComputeVmShutdownTask", schedule.EvaluateString("properties.taskType"));
-        Assert.Equal("Enabled", schedule.EvaluateString("properties.status"));
-        Assert.Equal("[resourceId('Microsoft.Compute/virtualMachines', parameters('name'))]", schedule["properties.targetResourceId"]!.ToString());
-        Assert.Equal("[format('shutdown-computevm-{0}', parameters('name'))]", schedule.Json["name"]!.ToString()); // the name the portal expects
-        Assert.Equal("2300", (string?)CompiledMain.Template.Parameters["trainingVmAutoShutdownTime"]!["defaultValue"]);
-        Assert.Contains("[parameters('deployTrainingVm')]", ArmTemplate.ConditionsOf(schedule));
+        var schedule = MainSnapshot.Custom.Single("Microsoft.DevTestLab/schedules");
+        Assert.Equal("ComputeVmShutdownTask", schedule.String("properties.taskType"));
+        Assert.Equal("Enabled", schedule.String("properties.status"));
+        Assert.Equal(Vm.Id, schedule.String("properties.targetResourceId"));
+        Assert.Equal($"shutdown-computevm-{Vm.Name}", schedule.Name); // the name the portal expects
+        Assert.Equal("2300", schedule.String("properties.dailyRecurrence.time")); // trainingVmAutoShutdownTime's default
 
-        Assert.False(CompiledMain.Template.Parameters["trainingVmSpot"]!["defaultValue"]!.GetValue<bool>());
-        Assert.Equal("[if(parameters('spot'), 'Spot', 'Regular')]", Vm["properties.priority"]!.ToString());
-        Assert.Equal("[if(parameters('spot'), 'Deallocate', null())]", Vm["properties.evictionPolicy"]!.ToString()); // the disk, and the run on it, survive
+        Assert.Equal("Regular", Vm.String("properties.priority")); // trainingVmSpot's default: false
+        Assert.Null(Vm["properties.evictionPolicy"]);
+    }
+
+    [Fact]
+    public void Training_VM_can_be_a_Spot_VM_that_is_deallocated_when_evicted()
+    {
+        var vm = MainSnapshot.CustomSpot.Single("Microsoft.Compute/virtualMachines");
+
+        Assert.Equal("Spot", vm.String("properties.priority"));
+        Assert.Equal("Deallocate", vm.String("properties.evictionPolicy")); // the disk, and the run on it, survive
     }
 
     [Fact]
@@ -113,14 +133,21 @@ public class TrainingVmTemplateTests
     [Fact]
     public void Outputs_give_the_exact_training_commands()
     {
-        var outputs = CompiledMain.Template.Outputs;
+        var snapshot = MainSnapshot.Custom;
+        var account = snapshot.Single("Microsoft.Storage/storageAccounts").Name;
 
-        Assert.Contains("fer data upload DIR --name fer2013 --account", outputs["FER_TRAINING_DATA_UPLOAD_COMMAND"]!["value"]!.ToString(), StringComparison.Ordinal);
-        var job = outputs["FER_TRAINING_JOB_COMMAND"]!["value"]!.ToString();
+        Assert.Equal($"fer data upload DIR --name fer2013 --account {account}", snapshot.Output("FER_TRAINING_DATA_UPLOAD_COMMAND"));
+        // The commands start with the ssh command, whose address is known only once the public IP exists.
+        var job = snapshot.Output("FER_TRAINING_JOB_COMMAND")!;
         Assert.Contains("sudo fer-train-job start r1 --data blob:fer2013 --device cuda", job, StringComparison.Ordinal);
         Assert.Contains("--publish", job, StringComparison.Ordinal);
         Assert.DoesNotContain("--promote", job, StringComparison.Ordinal); // the VM may not promote
-        Assert.Contains("journalctl -u fer-train-job", outputs["FER_TRAINING_JOB_LOGS_COMMAND"]!["value"]!.ToString(), StringComparison.Ordinal);
-        Assert.Equal("training", (string?)CompiledMain.Template.Root["variables"]!["trainingContainerName"]);
+        Assert.Contains($"ssh {{0}}@{{1}}', '{MainSnapshot.TrainingVmAdmin}'", job, StringComparison.Ordinal);
+        Assert.Contains("journalctl -u fer-train-job", snapshot.Output("FER_TRAINING_JOB_LOGS_COMMAND"), StringComparison.Ordinal);
+        Assert.Equal($"az vm start -g {snapshot.Output("AZURE_RESOURCE_GROUP")} -n {Vm.Name}", snapshot.Output("FER_TRAINING_VM_START_COMMAND"));
+        Assert.Equal("training", snapshot.Output("FER_TRAINING_CONTAINER"));
+
+        // Without the VM there is nothing to run.
+        Assert.Equal(string.Empty, MainSnapshot.Defaults.Output("FER_TRAINING_JOB_COMMAND"));
     }
 }

@@ -109,7 +109,10 @@ public sealed class LibStdCxxCompatTask : Task
 
         if (patched.Count > 0)
         {
-            File.WriteAllBytes(path, elf);
+            // A new file, not a rewrite in place: the output copy may be a hard link into the NuGet cache.
+            var patchedPath = path + ".patched";
+            File.WriteAllBytes(patchedPath, elf);
+            File.Replace(patchedPath, path, destinationBackupFileName: null);
             Log.LogMessage(
                 MessageImportance.High,
                 $"libstdc++ compatibility: marked {string.Join(", ", patched)} weak in {path} " +

@@ -3,11 +3,6 @@ namespace Fer.Training.Onnx;
 /// <summary>An ONNX node attribute (AttributeProto) of the kinds the exporter emits.</summary>
 public sealed class OnnxAttributeValue
 {
-    // AttributeProto.AttributeType values.
-    private const int TypeFloat = 1;
-    private const int TypeInt = 2;
-    private const int TypeInts = 7;
-
     private OnnxAttributeValue(string name, int type, float floatValue, long intValue, IReadOnlyList<long> intsValue)
     {
         Name = name;
@@ -27,32 +22,32 @@ public sealed class OnnxAttributeValue
 
     private IReadOnlyList<long> IntsValue { get; }
 
-    public static OnnxAttributeValue OfFloat(string name, float value) => new(name, TypeFloat, value, 0, []);
+    public static OnnxAttributeValue OfFloat(string name, float value) => new(name, AttributeProtoType.Float, value, 0, []);
 
-    public static OnnxAttributeValue OfInt(string name, long value) => new(name, TypeInt, 0, value, []);
+    public static OnnxAttributeValue OfInt(string name, long value) => new(name, AttributeProtoType.Int, 0, value, []);
 
-    public static OnnxAttributeValue OfInts(string name, params long[] values) => new(name, TypeInts, 0, 0, values);
+    public static OnnxAttributeValue OfInts(string name, params long[] values) => new(name, AttributeProtoType.Ints, 0, 0, values);
 
     internal ProtoWriter ToProto()
     {
-        var proto = new ProtoWriter().String(1, Name);
+        var proto = new ProtoWriter().String(AttributeProtoField.Name, Name);
         switch (Type)
         {
-            case TypeFloat:
-                proto.Float(2, FloatValue);
+            case AttributeProtoType.Float:
+                proto.Float(AttributeProtoField.F, FloatValue);
                 break;
-            case TypeInt:
-                proto.Varint(3, IntValue);
+            case AttributeProtoType.Int:
+                proto.Varint(AttributeProtoField.I, IntValue);
                 break;
-            case TypeInts:
+            case AttributeProtoType.Ints:
                 foreach (var value in IntsValue)
                 {
-                    proto.Varint(8, value);
+                    proto.Varint(AttributeProtoField.Ints, value);
                 }
 
                 break;
         }
 
-        return proto.Varint(20, Type);
+        return proto.Varint(AttributeProtoField.Type, Type);
     }
 }

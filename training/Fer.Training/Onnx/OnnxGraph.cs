@@ -8,10 +8,6 @@ namespace Fer.Training.Onnx;
 /// </summary>
 public sealed class OnnxGraph
 {
-    // TensorProto.DataType.FLOAT and INT64
-    private const int ElementTypeFloat = 1;
-    private const int ElementTypeInt64 = 7;
-
     private readonly List<ProtoWriter> nodes = [];
     private readonly List<ProtoWriter> initializers = [];
     private readonly HashSet<string> initializerNames = [];
@@ -26,13 +22,15 @@ public sealed class OnnxGraph
         var node = new ProtoWriter();
         foreach (var input in inputs)
         {
-            node.String(1, input);
+            node.String(NodeProtoField.Input, input);
         }
 
-        node.String(2, output).String(3, $"{opType}_{nodes.Count}").String(4, opType);
+        node.String(NodeProtoField.Output, output)
+            .String(NodeProtoField.Name, $"{opType}_{nodes.Count}")
+            .String(NodeProtoField.OpType, opType);
         foreach (var attribute in attributes ?? [])
         {
-            node.Message(5, attribute.ToProto());
+            node.Message(NodeProtoField.Attribute, attribute.ToProto());
         }
 
         nodes.Add(node);
@@ -43,11 +41,11 @@ public sealed class OnnxGraph
 
     /// <summary>Adds a float32 initializer with the given name and shape; returns its name.</summary>
     public string Initializer(string name, IReadOnlyList<long> shape, ReadOnlySpan<float> values) =>
-        AddInitializer(name, shape, ElementTypeFloat, MemoryMarshal.AsBytes(values));
+        AddInitializer(name, shape, TensorProtoDataType.Float, MemoryMarshal.AsBytes(values));
 
     /// <summary>Adds a one-dimensional int64 initializer (shapes, axes, slice bounds); returns its name.</summary>
     public string Int64Initializer(string name, ReadOnlySpan<long> values) =>
-        AddInitializer(name, [values.Length], ElementTypeInt64, MemoryMarshal.AsBytes(values));
+        AddInitializer(name, [values.Length], TensorProtoDataType.Int64, MemoryMarshal.AsBytes(values));
 
     private string AddInitializer(string name, IReadOnlyList<long> shape, int elementType, ReadOnlySpan<byte> littleEndianData)
     {
@@ -57,10 +55,10 @@ public sealed class OnnxGraph
         }
 
         var tensor = new ProtoWriter()
-            .PackedInt64(1, shape)
-            .Varint(2, elementType)
-            .String(8, name)
-            .Bytes(9, littleEndianData);
+            .PackedInt64(TensorProtoField.Dims, shape)
+            .Varint(TensorProtoField.DataType, elementType)
+            .String(TensorProtoField.Name, name)
+            .Bytes(TensorProtoField.RawData, littleEndianData);
         initializers.Add(tensor);
         return name;
     }
@@ -72,27 +70,31 @@ public sealed class OnnxGraph
         var graph = new ProtoWriter();
         foreach (var node in nodes)
         {
-            graph.Message(1, node);
+            graph.Message(GraphProtoField.Node, node);
         }
 
-        graph.String(2, info.GraphName);
+        graph.String(GraphProtoField.Name, info.GraphName);
         foreach (var initializer in initializers)
         {
-            graph.Message(5, initializer);
+            graph.Message(GraphProtoField.Initializer, initializer);
         }
 
-        graph.Message(11, ValueInfo(info.InputName, info.InputShape));
-        graph.Message(12, ValueInfo(info.OutputName, info.OutputShape));
+        graph.Message(GraphProtoField.Input, ValueInfo(info.InputName, info.InputShape));
+        graph.Message(GraphProtoField.Output, ValueInfo(info.OutputName, info.OutputShape));
 
         var model = new ProtoWriter()
-            .Varint(1, info.IrVersion)
-            .String(2, info.ProducerName)
-            .String(3, info.ProducerVersion)
-            .Message(7, graph)
-            .Message(8, new ProtoWriter().String(1, string.Empty).Varint(2, info.Opset));
+            .Varint(ModelProtoField.IrVersion, info.IrVersion)
+            .String(ModelProtoField.ProducerName, info.ProducerName)
+            .String(ModelProtoField.ProducerVersion, info.ProducerVersion)
+            .Message(ModelProtoField.Graph, graph)
+            .Message(ModelProtoField.OpsetImport, new ProtoWriter()
+                .String(OperatorSetIdProtoField.Domain, string.Empty)
+                .Varint(OperatorSetIdProtoField.Version, info.Opset));
         foreach (var (key, value) in info.Metadata)
         {
-            model.Message(14, new ProtoWriter().String(1, key).String(2, value));
+            model.Message(ModelProtoField.MetadataProps, new ProtoWriter()
+                .String(StringStringEntryProtoField.Key, key)
+                .String(StringStringEntryProtoField.Value, value));
         }
 
         model.CopyTo(destination);
@@ -107,19 +109,21 @@ public sealed class OnnxGraph
             var d = new ProtoWriter();
             if (dim.Symbol is null)
             {
-                d.Varint(1, dim.Value);
+                d.Varint(TensorShapeProtoDimensionField.DimValue, dim.Value);
             }
             else
             {
-                d.String(2, dim.Symbol);
+                d.String(TensorShapeProtoDimensionField.DimParam, dim.Symbol);
             }
 
-            dims.Message(1, d);
+            dims.Message(TensorShapeProtoField.Dim, d);
         }
 
-        var tensorType = new ProtoWriter().Varint(1, ElementTypeFloat).Message(2, dims);
-        var type = new ProtoWriter().Message(1, tensorType);
-        return new ProtoWriter().String(1, name).Message(2, type);
+        var tensorType = new ProtoWriter()
+            .Varint(TypeProtoTensorField.ElemType, TensorProtoDataType.Float)
+            .Message(TypeProtoTensorField.Shape, dims);
+        var type = new ProtoWriter().Message(TypeProtoField.TensorType, tensorType);
+        return new ProtoWriter().String(ValueInfoProtoField.Name, name).Message(ValueInfoProtoField.Type, type);
     }
 }
 

@@ -54,7 +54,7 @@ public static class OnnxModelReader
         ReadOnlyMemory<byte>? graph = null;
         foreach (var field in Fields(model))
         {
-            if (field.Number == ModelProtoGraph)
+            if (field.Number == ModelProtoField.Graph)
             {
                 graph = field.Bytes;
             }
@@ -72,7 +72,7 @@ public static class OnnxModelReader
         {
             switch (field.Number)
             {
-                case GraphProtoNode:
+                case GraphProtoField.Node:
                     var node = ReadNode(field.Bytes);
                     nodes.Add(node);
                     if (node is { OpType: "Constant", Value: { } value })
@@ -81,12 +81,12 @@ public static class OnnxModelReader
                     }
 
                     break;
-                case GraphProtoInitializer:
+                case GraphProtoField.Initializer:
                     var tensor = ReadTensor(field.Bytes);
                     constants[tensor.Name] = tensor;
                     break;
-                case GraphProtoInput:
-                    inputs.Add(Fields(field.Bytes).Where(f => f.Number == ValueInfoName).Select(f => f.Text).FirstOrDefault() ?? string.Empty);
+                case GraphProtoField.Input:
+                    inputs.Add(Fields(field.Bytes).Where(f => f.Number == ValueInfoProtoField.Name).Select(f => f.Text).FirstOrDefault() ?? string.Empty);
                     break;
             }
         }
@@ -104,11 +104,11 @@ public static class OnnxModelReader
         {
             switch (field.Number)
             {
-                case NodeInput: inputs.Add(field.Text); break;
-                case NodeOutput: outputs.Add(field.Text); break;
-                case NodeName: name = field.Text; break;
-                case NodeOpType: opType = field.Text; break;
-                case NodeAttribute:
+                case NodeProtoField.Input: inputs.Add(field.Text); break;
+                case NodeProtoField.Output: outputs.Add(field.Text); break;
+                case NodeProtoField.Name: name = field.Text; break;
+                case NodeProtoField.OpType: opType = field.Text; break;
+                case NodeProtoField.Attribute:
                     var attribute = ReadAttribute(field.Bytes);
                     if (attribute.Ints is { } list)
                     {
@@ -138,11 +138,11 @@ public static class OnnxModelReader
         {
             switch (field.Number)
             {
-                case AttributeName: name = field.Text; break;
-                case AttributeFloat: single = BitConverter.Int32BitsToSingle((int)field.Scalar); break;
-                case AttributeInt: ints.Add((long)field.Scalar); break;
-                case AttributeTensor: tensor = ReadTensor(field.Bytes); break;
-                case AttributeInts: ints.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+                case AttributeProtoField.Name: name = field.Text; break;
+                case AttributeProtoField.F: single = BitConverter.Int32BitsToSingle((int)field.Scalar); break;
+                case AttributeProtoField.I: ints.Add((long)field.Scalar); break;
+                case AttributeProtoField.T: tensor = ReadTensor(field.Bytes); break;
+                case AttributeProtoField.Ints: ints.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
             }
         }
 
@@ -157,10 +157,10 @@ public static class OnnxModelReader
         {
             switch (field.Number)
             {
-                case TensorDims: dims.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
-                case TensorDataType: dataType = (long)field.Scalar; break;
-                case TensorName: name = field.Text; break;
-                case TensorFloatData:
+                case TensorProtoField.Dims: dims.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+                case TensorProtoField.DataType: dataType = (long)field.Scalar; break;
+                case TensorProtoField.Name: name = field.Text; break;
+                case TensorProtoField.FloatData:
                     if (field.IsPacked)
                     {
                         values.AddRange(Floats(field.Bytes.Span));
@@ -171,11 +171,11 @@ public static class OnnxModelReader
                     }
 
                     break;
-                case TensorRawData: values.AddRange(Floats(field.Bytes.Span)); break;
+                case TensorProtoField.RawData: values.AddRange(Floats(field.Bytes.Span)); break;
             }
         }
 
-        if (dataType != FloatType)
+        if (dataType != TensorProtoDataType.Float)
         {
             // Only float tensors carry weights; others (shapes, indices) are kept empty.
             values.Clear();
@@ -258,27 +258,4 @@ public static class OnnxModelReader
 
         throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
     }
-
-    // Field numbers from onnx.proto.
-    private const int ModelProtoGraph = 7;
-    private const int GraphProtoNode = 1;
-    private const int GraphProtoInitializer = 5;
-    private const int GraphProtoInput = 11;
-    private const int ValueInfoName = 1;
-    private const int NodeInput = 1;
-    private const int NodeOutput = 2;
-    private const int NodeName = 3;
-    private const int NodeOpType = 4;
-    private const int NodeAttribute = 5;
-    private const int AttributeName = 1;
-    private const int AttributeFloat = 2;
-    private const int AttributeInt = 3;
-    private const int AttributeTensor = 5;
-    private const int AttributeInts = 8;
-    private const int TensorDims = 1;
-    private const int TensorDataType = 2;
-    private const int TensorFloatData = 4;
-    private const int TensorName = 8;
-    private const int TensorRawData = 9;
-    private const long FloatType = 1;
 }

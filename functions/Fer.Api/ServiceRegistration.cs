@@ -1,17 +1,14 @@
-using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Pipeline;
-using Fer.Inference.Reclassification;
 using Fer.Inference.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Fer.Api;
 
 /// <summary>
-/// The serving services: one model provider (one model per instance), the stores, the pipeline and the HTTP API;
-/// the same for the function app and <c>fer serve</c>.
+/// The serving services of the function app and <c>fer serve</c>: the inference wiring (<see cref="InferenceServiceRegistration.AddFerInference"/>,
+/// shared with the CLI through <see cref="ServingComponents"/>) with settings bound from configuration, the HTTP API and the model warm-up.
 /// </summary>
 public static class ServiceRegistration
 {
@@ -23,39 +20,7 @@ public static class ServiceRegistration
     {
         services.AddOptions<FerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => connection ?? StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
-        services.AddSingleton(sp => sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient());
-        services.AddSingleton(sp => sp.GetRequiredService<StorageConnection>().CreateTableServiceClient());
-        services.AddSingleton(sp => new ModelStore(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).ModelsContainer)));
-        services.AddSingleton(sp => new ResultsStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(Options(sp).ResultsTable)));
-        services.AddSingleton<ModelProvider>();
-        services.AddSingleton<ClassificationPipeline>();
-        services.AddSingleton(sp => new BatchProcessor(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
-            sp.GetRequiredService<ModelProvider>(),
-            sp.GetRequiredService<ResultsStore>(),
-            sp.GetRequiredService<ClassificationPipeline>(),
-            sp.GetRequiredService<IOptions<FerOptions>>()));
-        services.AddSingleton(sp => new BatchDeleter(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
-            sp.GetRequiredService<ResultsStore>(),
-            sp.GetRequiredService<IOptions<FerOptions>>()));
-        services.AddSingleton(sp => new Reconciler(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
-            sp.GetRequiredService<BatchProcessor>(),
-            sp.GetRequiredService<ResultsStore>(),
-            sp.GetRequiredService<ModelProvider>(),
-            sp.GetRequiredService<IOptions<FerOptions>>(),
-            sp.GetRequiredService<IOptions<ReconcilerOptions>>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Reconciler>>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ReclassifyMessages(sp.GetRequiredService<StorageConnection>().CreateQueueServiceClient().GetQueueClient(ReclassifyMessages.Name)));
-        services.AddSingleton<ReclassifyRuns>();
-        services.AddSingleton(sp => new ReclassifyWorker(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).FacesContainer),
-            sp.GetRequiredService<ClassificationPipeline>(),
-            sp.GetRequiredService<ReclassifyRuns>()));
+        services.AddFerInference(_ => connection ?? StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
         services.AddHostedService<ModelWarmup>();
         services.AddSingleton<ResultsApi>();
         services.AddSingleton<ClassifyApi>();
@@ -64,6 +29,4 @@ public static class ServiceRegistration
         services.AddSingleton<ReclassifyApi>();
         return services;
     }
-
-    private static FerOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<FerOptions>>().Value;
 }

@@ -30,8 +30,7 @@ internal sealed class FunctionHost : IDisposable
             ["Fer:FaceFinding"] = faceFinding,
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddFerServing(configuration).BuildServiceProvider();
-        var options = Get<Microsoft.Extensions.Options.IOptions<FerOptions>>().Value;
-        Faces = Get<BlobServiceClient>().GetBlobContainerClient(options.FacesContainer);
+        Faces = services.GetRequiredKeyedService<BlobContainerClient>(InferenceServiceRegistration.FacesContainerKey);
         Faces.CreateIfNotExists();
         Get<ResultsStore>().CreateIfNotExistsAsync().GetAwaiter().GetResult();
     }

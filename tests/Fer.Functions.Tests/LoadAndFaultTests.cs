@@ -55,7 +55,7 @@ public sealed class LoadAndFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         await using var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Critical)).AddFerServing(configuration).BuildServiceProvider();
         var models = services.GetRequiredService<ModelStore>();
         var results = services.GetRequiredService<ResultsStore>();
-        var faces = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient("faces");
+        var faces = services.GetRequiredKeyedService<BlobContainerClient>(InferenceServiceRegistration.FacesContainerKey);
         await faces.CreateIfNotExistsAsync();
         await results.CreateIfNotExistsAsync();
         var first = TestModels.Export(Path.Combine(work, "m1"), seed: 11, size: 32);

@@ -1,30 +1,37 @@
 using Azure.Storage.Blobs;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fer.Inference.Pipeline;
 
 /// <summary>
-/// The serving objects over one storage account, wired as the function app wires them through DI:
-/// for callers without a DI container (the CLI, tests, benchmarks).
+/// The serving objects over one storage account, for callers without a DI container (the CLI, tests, benchmarks):
+/// a container built from <see cref="InferenceServiceRegistration.AddFerInference"/>, the function app's own wiring.
 /// </summary>
 public sealed class ServingComponents : IDisposable
 {
+    private readonly ServiceProvider services;
+
+    /// <param name="options">The settings, used as given (the same instance reaches every object); null: the defaults.</param>
+    /// <param name="loggers">Where the objects log; not disposed here, the caller owns it. Null: nowhere.</param>
     public ServingComponents(StorageConnection connection, FerOptions? options = null, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        loggers ??= NullLoggerFactory.Instance;
         Options = options ?? new FerOptions();
-        var blobs = connection.CreateBlobServiceClient();
-        Faces = blobs.GetBlobContainerClient(Options.FacesContainer);
-        Models = new ModelStore(blobs.GetBlobContainerClient(Options.ModelsContainer));
-        Results = new ResultsStore(connection.CreateTableServiceClient().GetTableClient(Options.ResultsTable));
-        var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
-        Provider = new ModelProvider(Models, wrapped, loggers.CreateLogger<ModelProvider>());
-        Pipeline = new ClassificationPipeline(Provider, Results, wrapped, loggers.CreateLogger<ClassificationPipeline>());
-        Processor = new BatchProcessor(Faces, Provider, Results, Pipeline, wrapped);
-        Deleter = new BatchDeleter(Faces, Results, wrapped);
+        services = new ServiceCollection()
+            .AddSingleton(loggers ?? NullLoggerFactory.Instance)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
+            .AddFerInference(_ => connection)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Faces = services.GetRequiredKeyedService<BlobContainerClient>(InferenceServiceRegistration.FacesContainerKey);
+        Models = services.GetRequiredService<ModelStore>();
+        Results = services.GetRequiredService<ResultsStore>();
+        Provider = services.GetRequiredService<ModelProvider>();
+        Pipeline = services.GetRequiredService<ClassificationPipeline>();
+        Processor = services.GetRequiredService<BatchProcessor>();
+        Deleter = services.GetRequiredService<BatchDeleter>();
     }
 
     public FerOptions Options { get; }
@@ -43,6 +50,9 @@ public sealed class ServingComponents : IDisposable
 
     public BatchDeleter Deleter { get; }
 
+    /// <summary>The container behind the properties, for tests of the wiring.</summary>
+    internal IServiceProvider Services => services;
+
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Faces.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -50,5 +60,6 @@ public sealed class ServingComponents : IDisposable
         await Results.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => Provider.Dispose();
+    /// <summary>Disposes the container, which disposes what it created (the model provider) once; a second call does nothing.</summary>
+    public void Dispose() => services.Dispose();
 }

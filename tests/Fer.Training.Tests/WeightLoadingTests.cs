@@ -150,7 +150,7 @@ public sealed class WeightLoadingTests
         var input = new ModelInput { Size = 48, Mean = [0.1f, 0.2f, 0.3f], Std = [0.5f, 0.5f, 0.5f] };
         ModelVersionWriter.Write(source, temp.Path, input, null, DateTimeOffset.UnixEpoch, mirrorAverage: true);
 
-        var initial = InitialWeights.Resolve(temp.Path, "torchvision");
+        var initial = InitialWeights.Resolve(temp.Path, WeightFormat.Torchvision);
         using var target = ModelTesting.Create(ResNetDepth.ResNet20, CbamPlacement.Light, seed: 83);
         var report = WeightLoader.Load(target, initial.Path!, initial.Format);
 
@@ -170,7 +170,7 @@ public sealed class WeightLoadingTests
         using var source = ModelTesting.Create(ResNetDepth.ResNet18, CbamPlacement.None, seed: 85);
         ModelVersionWriter.Write(source, temp.Path, new ModelInput { Size = 48 }, null, DateTimeOffset.UnixEpoch);
 
-        var initial = InitialWeights.Resolve(temp.Path, "torchvision");
+        var initial = InitialWeights.Resolve(temp.Path, WeightFormat.Torchvision);
         using var target = ModelTesting.Create(ResNetDepth.ResNet20, CbamPlacement.Light, seed: 86);
 
         var error = Assert.Throws<WeightsMismatchException>(() => WeightLoader.Load(target, initial.Path!, initial.Format));

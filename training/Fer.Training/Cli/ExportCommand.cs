@@ -21,24 +21,8 @@ internal static class ExportCommand
         init.AcceptOnlyFromAmong("random");
         var seed = new Option<long>("--seed") { Description = "Random seed for initialisation and the parity inputs.", DefaultValueFactory = _ => 0 };
         var weights = new Option<FileInfo?>("--weights") { Description = "A weights file (.pth or .safetensors) to load instead of a random init." };
-        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer", DefaultValueFactory = _ => "fer" };
-        weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
-        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet20 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
-        backbone.AcceptOnlyFromAmong("resnet18", "resnet20", "resnet34", "resnet50");
-        var cbam = new Option<string>("--cbam") { Description = "light (the seed: after layer4) | none | full (every block)", DefaultValueFactory = _ => "light" };
-        cbam.AcceptOnlyFromAmong("light", "none", "full");
-        var imageSize = new Option<int>("--image-size") { Description = "Input size S of the [N,3,S,S] input.", DefaultValueFactory = _ => 224 };
-        imageSize.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 32 or > 1024)
-            {
-                r.AddError("--image-size must be between 32 and 1024.");
-            }
-        });
-        var color = new Option<string>("--color") { Description = "Preprocessing colour recorded in the manifest: rgb | gray", DefaultValueFactory = _ => "rgb" };
-        color.AcceptOnlyFromAmong("rgb", "gray");
-        var equalize = new Option<string>("--equalize") { Description = "Preprocessing recorded in the manifest: none | histogram", DefaultValueFactory = _ => "none" };
-        equalize.AcceptOnlyFromAmong("none", "histogram");
+        var weightsFormat = WeightsFormatOption.Create(defaultName: "fer");
+        var shape = new ModelShapeOptions();
         var mirrorAverage = new Option<bool>("--mirror-average")
         {
             Description = "Export a graph that averages the logits of each face and of its mirror image (test-time augmentation; twice the inference cost).",
@@ -52,9 +36,9 @@ internal static class ExportCommand
 
         var command = new Command("export", "Export the model to ONNX with a manifest, and prove parity with TorchSharp.")
         {
-            init, seed, weights, weightsFormat, backbone, cbam, imageSize, color, equalize, mirrorAverage, fromRun, output,
+            init, seed, weights, weightsFormat, shape, mirrorAverage, fromRun, output,
         };
-        Option[] takenFromTheRun = [init, weights, weightsFormat, backbone, cbam, imageSize, color, equalize];
+        Option[] takenFromTheRun = [init, weights, weightsFormat, .. shape.All];
         command.Validators.Add(result =>
         {
             var given = takenFromTheRun.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -72,24 +56,14 @@ internal static class ExportCommand
             }
 
             var weightsFile = parse.GetValue(weights);
-            var format = Enum.Parse<WeightFormat>(parse.GetValue(weightsFormat)!, ignoreCase: true);
-            var options = new FerModelOptions
-            {
-                Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
-                Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
-            };
+            var format = WeightsFormatOption.Read(parse, weightsFormat);
             return Run(new ExportSettings(
                 Seed: parse.GetValue(seed),
-                Members: [new MemberSource(options, weightsFile?.FullName, format)],
-                Input: new ModelInput
-                {
-                    Size = parse.GetValue(imageSize),
-                    Color = parse.GetValue(color)!,
-                    Equalize = parse.GetValue(equalize) == "none" ? null : parse.GetValue(equalize),
-                },
+                Members: [new MemberSource(shape.ReadModel(parse), weightsFile?.FullName, format)],
+                Input: shape.ReadInput(parse),
                 Training: new TrainingInfo
                 {
-                    Dataset = weightsFile is null ? "none (random initialisation)" : $"weights {weightsFile.Name} ({format.ToString().ToLowerInvariant()})",
+                    Dataset = weightsFile is null ? "none (random initialisation)" : $"weights {weightsFile.Name} ({WeightsFormatOption.NameOf(format)})",
                     Command = CommandLine.Current,
                 },
                 MirrorAverage: mirror,

@@ -9,7 +9,7 @@ namespace Fer.Training.Cli;
 /// </summary>
 internal sealed record InitialWeights(string? Path, WeightFormat Format, float[]? Mean, float[]? Std)
 {
-    public static InitialWeights Resolve(string? weights, string format)
+    public static InitialWeights Resolve(string? weights, WeightFormat format)
     {
         if (string.Equals(weights, ImageNetOnnxWeights.ShortName, StringComparison.OrdinalIgnoreCase))
         {
@@ -22,15 +22,14 @@ internal sealed record InitialWeights(string? Path, WeightFormat Format, float[]
             return FromModelFolder(weights);
         }
 
-        var parsed = Enum.Parse<WeightFormat>(format, ignoreCase: true);
         if (weights is null)
         {
-            return new InitialWeights(null, parsed, null, null);
+            return new InitialWeights(null, format, null, null);
         }
 
         var path = System.IO.Path.GetFullPath(weights);
         return File.Exists(path)
-            ? new InitialWeights(path, parsed, null, null)
+            ? new InitialWeights(path, format, null, null)
             : throw new FileNotFoundException($"--weights '{weights}' does not exist (give a .pth or .safetensors file, a model folder, or 'imagenet').", path);
     }
 

@@ -26,43 +26,35 @@ internal static class TrainCommand
         var valFrom = new Option<string?>("--val-from") { Description = "Validation: train:F carves a fraction of train (default for 'folders': train:0.1); a split folder's name (e.g. val) uses it whole." };
         var testFrom = new Option<string?>("--test-from") { Description = "Carve a test set from train, never used for training or selection: train:F." };
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use at most this many training images (stratified): quick trials." };
-        var backbone = new Option<string>("--backbone") { Description = "resnet18 | resnet20 (ML.NET's ImageNet layout, 2-2-2-3 blocks) | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
-        backbone.AcceptOnlyFromAmong("resnet18", "resnet20", "resnet34", "resnet50");
-        var cbam = new Option<string>("--cbam") { Description = "light | none | full", DefaultValueFactory = _ => "light" };
-        cbam.AcceptOnlyFromAmong("light", "none", "full");
-        var dropout = new Option<double>("--dropout") { Description = "Dropout before the head (seed: 0).", DefaultValueFactory = _ => 0 };
-        var imageSize = new Option<int>("--image-size") { Description = "Input size S (seed: 224).", DefaultValueFactory = _ => 224 };
-        var color = new Option<string>("--color") { Description = "rgb | gray (grayscale replicated to 3 channels).", DefaultValueFactory = _ => "rgb" };
-        color.AcceptOnlyFromAmong("rgb", "gray");
-        var equalize = new Option<string>("--equalize") { Description = "none | histogram (equalise each face's grey levels, in training and serving alike).", DefaultValueFactory = _ => "none" };
-        equalize.AcceptOnlyFromAmong("none", "histogram");
-        var classWeights = new Option<string>("--class-weights") { Description = "none (seed) | sqrt | balanced: weigh the loss towards rare classes.", DefaultValueFactory = _ => "none" };
+        var shape = new ModelShapeOptions();
+        var dropout = new Option<double>("--dropout") { Description = "Dropout before the head (student report: 0).", DefaultValueFactory = _ => 0 };
+        var classWeights = new Option<string>("--class-weights") { Description = "none (student report) | sqrt | balanced: weigh the loss towards rare classes.", DefaultValueFactory = _ => "none" };
         classWeights.AcceptOnlyFromAmong("none", "sqrt", "balanced");
-        var batchSize = new Option<int>("--batch-size") { Description = "Seed: 32.", DefaultValueFactory = _ => 32 };
-        var stage1Epochs = new Option<int>("--stage1-epochs") { Description = "Frozen-backbone epochs (seed: 10; 0 skips stage 1).", DefaultValueFactory = _ => 10 };
-        var stage1Lr = new Option<double>("--stage1-lr") { Description = "Seed: 1e-3.", DefaultValueFactory = _ => 1e-3 };
-        var stage2Epochs = new Option<int>("--stage2-epochs") { Description = "Full fine-tuning epochs at most (seed: 70).", DefaultValueFactory = _ => 70 };
-        var stage2Lr = new Option<double>("--stage2-lr") { Description = "Seed: 1e-5.", DefaultValueFactory = _ => 1e-5 };
-        var schedule = new Option<string>("--schedule") { Description = "constant (seed) | cosine (per step, to zero at the stage's end)", DefaultValueFactory = _ => "constant" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Student report: 32.", DefaultValueFactory = _ => 32 };
+        var stage1Epochs = new Option<int>("--stage1-epochs") { Description = "Frozen-backbone epochs (student report: 10; 0 skips stage 1).", DefaultValueFactory = _ => 10 };
+        var stage1Lr = new Option<double>("--stage1-lr") { Description = "Student report: 1e-3.", DefaultValueFactory = _ => 1e-3 };
+        var stage2Epochs = new Option<int>("--stage2-epochs") { Description = "Full fine-tuning epochs at most (student report: 70).", DefaultValueFactory = _ => 70 };
+        var stage2Lr = new Option<double>("--stage2-lr") { Description = "Student report: 1e-5.", DefaultValueFactory = _ => 1e-5 };
+        var schedule = new Option<string>("--schedule") { Description = "constant (student report) | cosine (per step, to zero at the stage's end)", DefaultValueFactory = _ => "constant" };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
-        var optimizer = new Option<string>("--optimizer") { Description = "adam (seed) | adamw | sgd", DefaultValueFactory = _ => "adam" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam (student report) | adamw | sgd", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "adamw", "sgd");
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (seed: 0); L2 in the gradient for adam and sgd, decoupled for adamw.", DefaultValueFactory = _ => 0 };
-        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Seed: 0.", DefaultValueFactory = _ => 0 };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in stage 2 (seed: 10).", DefaultValueFactory = _ => 10 };
-        var monitor = new Option<string>("--monitor") { Description = "val-accuracy (seed's code) | val-loss", DefaultValueFactory = _ => "val-accuracy" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (student report: 0); L2 in the gradient for adam and sgd, decoupled for adamw.", DefaultValueFactory = _ => 0 };
+        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Student report: 0.", DefaultValueFactory = _ => 0 };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in stage 2 (student report: 10).", DefaultValueFactory = _ => 10 };
+        var monitor = new Option<string>("--monitor") { Description = "val-accuracy (student report's code) | val-loss", DefaultValueFactory = _ => "val-accuracy" };
         monitor.AcceptOnlyFromAmong("val-accuracy", "val-loss");
-        var seedExact = new Option<bool>("--seed-exact") { Description = "Reproduce the seed exactly, including CBAM frozen at random init through stage 1." };
+        var reportExact = new Option<bool>("--report-exact") { Description = "Reproduce the student report's recipe exactly, flaw included: CBAM stays frozen at its random initialisation through stage 1." };
+        var seedExact = DeprecatedSpelling.HiddenFlag("--seed-exact");
         var seed = new Option<long>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "No brightness/contrast jitter." };
         var noFlip = new Option<bool>("--no-flip") { Description = "No horizontal flip." };
         var noRotation = new Option<bool>("--no-rotation") { Description = "No random rotation." };
-        var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the seed; e.g. 0.1).", DefaultValueFactory = _ => 0 };
-        var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the seed; e.g. 0.5).", DefaultValueFactory = _ => 0 };
+        var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the student report; e.g. 0.1).", DefaultValueFactory = _ => 0 };
+        var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the student report; e.g. 0.5).", DefaultValueFactory = _ => 0 };
         var weights = new Option<string?>("--weights") { Description = "Initial weights (.pth or .safetensors), a model folder this project exported (its manifest's normalisation is kept), or 'imagenet': ML.NET's ImageNet ResNet, shipped with fer-train (use --backbone resnet20)." };
-        var weightsFormat = new Option<string>("--weights-format") { Description = "torchvision | seed | fer (ignored with --weights imagenet or a model folder)", DefaultValueFactory = _ => "torchvision" };
-        weightsFormat.AcceptOnlyFromAmong("torchvision", "seed", "fer");
+        var weightsFormat = WeightsFormatOption.Create(defaultName: "torchvision", note: " (ignored with --weights imagenet or a model folder)");
         var device = new Option<string>("--device") { Description = "cpu | cuda", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
@@ -73,15 +65,18 @@ internal static class TrainCommand
         var publish = new Option<bool>("--publish") { Description = "After export, measure the model as served and publish its folder (report included) to the models container." };
         var promote = new Option<bool>("--promote") { Description = "With --publish: also point serving at the new version." };
 
-        var command = new Command("train", "Train with the seed's two-stage recipe (every hyperparameter a flag), write the report and export the model.")
+        var command = new Command("train", "Train with the student report's two-stage recipe (every hyperparameter a flag), write the report and export the model.")
         {
-            data, layout, trainSplit, valFrom, testFrom, limitTrain, backbone, cbam, dropout, imageSize, color, batchSize,
-            equalize, classWeights, stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
-            seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
+            data, layout, trainSplit, valFrom, testFrom, limitTrain, shape, dropout, batchSize,
+            classWeights, stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
+            reportExact, seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
             dataCache, storageArguments.Account, storageArguments.ConnectionString, mirrorAverage, publish, promote,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Read first, so that an old spelling is named even when the command then fails.
+            var reproduceReport = parse.GetValue(reportExact) || DeprecatedSpelling.IsGiven(parse, seedExact, reportExact.Name);
+            var format = WeightsFormatOption.Read(parse, weightsFormat);
             var connection = storageArguments.Resolve(parse);
             var storage = connection is null ? null : new TrainingStorage(connection);
             var job = new TrainingJob(parse.GetValue(publish), parse.GetValue(promote), parse.GetValue(mirrorAverage));
@@ -104,7 +99,8 @@ internal static class TrainCommand
             var runOut = parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --resume RUN).");
             var layoutValue = Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true);
             var (validationFraction, validationSplit) = OptionParsing.ValidationSource(parse.GetValue(valFrom));
-            var initialWeights = InitialWeights.Resolve(parse.GetValue(weights), parse.GetValue(weightsFormat)!);
+            var initialWeights = InitialWeights.Resolve(parse.GetValue(weights), format);
+            var input = shape.ReadInput(parse);
             var options = new TrainingOptions
             {
                 Data = new DataOptions
@@ -117,17 +113,12 @@ internal static class TrainCommand
                     TestFromTrain = OptionParsing.FractionOfTrain(parse.GetValue(testFrom), "--test-from"),
                     LimitTrain = parse.GetValue(limitTrain),
                 },
-                Model = new FerModelOptions
-                {
-                    Depth = ResNetDepthExtensions.ParseArchitectureName(parse.GetValue(backbone)!),
-                    Cbam = CbamPlacementExtensions.ParseOptionName(parse.GetValue(cbam)!),
-                    HeadDropout = parse.GetValue(dropout),
-                },
-                ImageSize = parse.GetValue(imageSize),
-                Color = parse.GetValue(color)!,
+                Model = shape.ReadModel(parse) with { HeadDropout = parse.GetValue(dropout) },
+                ImageSize = input.Size,
+                Color = input.Color,
                 Mean = initialWeights.Mean ?? TrainingOptions.TorchvisionMean,
                 Std = initialWeights.Std ?? TrainingOptions.TorchvisionStd,
-                Equalize = parse.GetValue(equalize) == "none" ? null : parse.GetValue(equalize),
+                Equalize = input.Equalize,
                 ClassWeighting = Enum.Parse<ClassWeighting>(parse.GetValue(classWeights)!, ignoreCase: true),
                 Augmentation = new AugmentationOptions
                 {
@@ -150,7 +141,7 @@ internal static class TrainCommand
                 LabelSmoothing = parse.GetValue(labelSmoothing),
                 Patience = parse.GetValue(patience),
                 Monitor = parse.GetValue(monitor) == "val-loss" ? MonitorMetric.ValidationLoss : MonitorMetric.ValidationAccuracy,
-                SeedExact = parse.GetValue(seedExact),
+                SeedExact = reproduceReport,
                 Seed = parse.GetValue(seed),
                 Weights = initialWeights.Path,
                 WeightsFormat = initialWeights.Format,

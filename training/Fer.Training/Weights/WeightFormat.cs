@@ -6,7 +6,10 @@ public enum WeightFormat
     /// <summary>A torchvision ImageNet state dict: the backbone is loaded, the 1000-class head is left out.</summary>
     Torchvision,
 
-    /// <summary>The seed's own checkpoint (best_resnet50_cbam.pth): keys under <c>resnet.</c>, CBAM at <c>layer4.2.1</c>.</summary>
+    /// <summary>
+    /// The student report's own checkpoint (best_resnet50_cbam.pth; <c>--weights-format report-pth</c>, once <c>seed</c>):
+    /// keys under <c>resnet.</c>, CBAM at <c>layer4.2.1</c>.
+    /// </summary>
     Seed,
 
     /// <summary>

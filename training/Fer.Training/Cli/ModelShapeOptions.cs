@@ -25,35 +25,11 @@ internal sealed class ModelShapeOptions
         Equalize.AcceptOnlyFromAmong("none", ModelInput.HistogramEqualization);
     }
 
-    public Option<string> Backbone { get; } = new("--backbone")
-    {
-        Description = "resnet18 | resnet20 (ML.NET's ImageNet layout, 2-2-2-3 blocks) | resnet34 | resnet50",
-        DefaultValueFactory = _ => "resnet50",
-    };
-
-    public Option<string> Cbam { get; } = new("--cbam")
-    {
-        Description = "light (the student report's: after layer4) | none | full (every block)",
-        DefaultValueFactory = _ => "light",
-    };
-
-    public Option<int> ImageSize { get; } = new("--image-size")
-    {
-        Description = "Input size S of the [N,3,S,S] input, 32 to 1024 (the student report: 224).",
-        DefaultValueFactory = _ => 224,
-    };
-
-    public Option<string> Color { get; } = new("--color")
-    {
-        Description = "rgb | gray (grayscale replicated to 3 channels); recorded in the manifest.",
-        DefaultValueFactory = _ => "rgb",
-    };
-
-    public Option<string> Equalize { get; } = new("--equalize")
-    {
-        Description = "none | histogram (equalise each face's grey levels, in training and serving alike); recorded in the manifest.",
-        DefaultValueFactory = _ => "none",
-    };
+    public Option<string> Backbone { get; } = new("--backbone") { Description = "resnet18 | resnet20 (ML.NET's ImageNet layout, 2-2-2-3 blocks) | resnet34 | resnet50", DefaultValueFactory = _ => "resnet50" };
+    public Option<string> Cbam { get; } = new("--cbam") { Description = "light (the student report's: after layer4) | none | full (every block)", DefaultValueFactory = _ => "light" };
+    public Option<int> ImageSize { get; } = new("--image-size") { Description = "Input size S of the [N,3,S,S] input, 32 to 1024 (the student report: 224).", DefaultValueFactory = _ => 224 };
+    public Option<string> Color { get; } = new("--color") { Description = "rgb | gray (grayscale replicated to 3 channels); recorded in the manifest.", DefaultValueFactory = _ => "rgb" };
+    public Option<string> Equalize { get; } = new("--equalize") { Description = "none | histogram (equalise each face's grey levels, in training and serving alike); recorded in the manifest.", DefaultValueFactory = _ => "none" };
 
     public IReadOnlyList<Option> All => [Backbone, Cbam, ImageSize, Color, Equalize];
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Fer.Inference;
 
 namespace Fer.Api;
 
-/// <summary>An HTTP answer, whichever host sends it: a status and a body, JSON (serialized with <see cref="ApiJson.Options"/>) unless it is an <see cref="ApiFile"/>.</summary>
+/// <summary>An HTTP answer, whichever host sends it: a status and a body, JSON (serialized with <see cref="FerJson.Options"/>) unless it is an <see cref="ApiFile"/>.</summary>
 public sealed record ApiResponse(HttpStatusCode Status, object Body)
 {
     /// <summary>A 4xx/5xx answer: a stable <paramref name="code"/> (the blob path's ErrorCode where one exists) and a sentence.</summary>
@@ -17,7 +18,7 @@ public sealed record ApiResponse(HttpStatusCode Status, object Body)
     /// <summary>The bytes to send: the file's, or the body as JSON.</summary>
     public byte[] Content() => Body is ApiFile file ? file.Content : ToJson();
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(Body, Body.GetType(), ApiJson.Options);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(Body, Body.GetType(), FerJson.Options);
 }
 
 /// <summary>The body of every error answer.</summary>
@@ -26,10 +27,8 @@ public sealed record ApiError(string Code, string Error);
 /// <summary>A body sent as it is, with its content type.</summary>
 public sealed record ApiFile(byte[] Content, string ContentType);
 
-/// <summary>How every answer is written, by both hosts and by <c>fer classify --format json</c>: camelCase names, nulls kept.</summary>
+/// <summary>The content type of every JSON answer; the body is written with <see cref="FerJson.Options"/>, as the CLI's JSON lines are.</summary>
 public static class ApiJson
 {
     public const string ContentType = "application/json; charset=utf-8";
-
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -131,7 +131,7 @@ internal static class ClassifyCommand
 
     /// <summary>One object per face: the HTTP API's face item (docs/design.md, "Function app"), with the file and its time.</summary>
     private static string Json(string path, ClassificationResult result, double milliseconds) =>
-        JsonSerializer.Serialize(new ClassifiedFileFace(path, FaceItem.From(result), Math.Round(milliseconds, 1)), ApiJson.Options);
+        JsonSerializer.Serialize(new ClassifiedFileFace(path, FaceItem.From(result), Math.Round(milliseconds, 1)), FerJson.Options);
 
     private static string Csv(string path, ClassificationResult result, IReadOnlyList<string> labels, double milliseconds)
     {

@@ -105,7 +105,7 @@ internal static class StorageCommands
             foreach (var row in page.Rows)
             {
                 Console.WriteLine(json
-                    ? JsonSerializer.Serialize(ResultItem.From(row), ApiJson.Options) // as the results route answers
+                    ? JsonSerializer.Serialize(ResultItem.From(row), FerJson.Options) // as the results route answers
                     : row.Status == ClassificationStatus.Classified
                         ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}  {row.BlobName}  face {row.FaceIndex + 1}/{row.FaceCount} at {row.BoxX},{row.BoxY} {row.BoxWidth}x{row.BoxHeight}")
                         : $"{row.Status,-10} {row.ErrorCode}  {row.BlobName}");
@@ -122,7 +122,7 @@ internal static class StorageCommands
         var summary = await services.Results.SummarizeAsync(batch, cancellationToken).ConfigureAwait(false);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(summary));
+            Console.WriteLine(JsonSerializer.Serialize(summary, FerJson.Options)); // as the summary route answers
             return;
         }
 

@@ -131,12 +131,21 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         var (_, again) = await Capture(["process", "--batch", batch, "--faces", "whole-image", .. storage]);
         var (_, rows) = await Capture(["results", "--batch", batch, "--format", "json", .. storage]);
         var (_, summary) = await Capture(["results", "--batch", batch, "--summary", .. storage]);
+        var (_, summaryJson) = await Capture(["results", "--batch", batch, "--summary", "--format", "json", .. storage]);
 
         Assert.Equal(0, exit);
         Assert.Contains("200 blob(s), 0 already up to date, 200 classified", processed, StringComparison.Ordinal);
         Assert.Contains("200 blob(s), 200 already up to date, 0 classified", again, StringComparison.Ordinal);
         Assert.Equal(200, rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("200 image(s), 200 face(s), 200 row(s); 200 classified", summary, StringComparison.Ordinal);
+
+        // The JSON lines are the routes' answers: camelCase, as the results and summary routes spell them.
+        var row = JsonDocument.Parse(rows.Split('\n')[0]).RootElement;
+        Assert.StartsWith($"{batch}/face-", row.GetProperty("blobName").GetString(), StringComparison.Ordinal);
+        Assert.Equal("classified", row.GetProperty("status").GetString());
+        var counts = JsonDocument.Parse(summaryJson).RootElement;
+        Assert.Equal((200, 200), (counts.GetProperty("images").GetInt32(), counts.GetProperty("byStatus").GetProperty("classified").GetInt32()));
+        Assert.Equal(JsonValueKind.Number, counts.GetProperty("meanConfidence").ValueKind);
     }
 
     [Fact]

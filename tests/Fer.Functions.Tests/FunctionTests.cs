@@ -137,5 +137,5 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
     }
 
-    private static string Json(object body) => JsonSerializer.Serialize(body, ApiJson.Options);
+    private static string Json(object body) => JsonSerializer.Serialize(body, FerJson.Options);
 }

@@ -1,4 +1,5 @@
 using Fer.Inference.Models;
+using Fer.Testing;
 
 namespace Fer.Inference.Tests;
 
@@ -18,8 +19,12 @@ public sealed class ModelManifestTests : IDisposable
 
         var loaded = ModelManifest.Load(path);
 
-        Assert.Contains("\"macro_f1\": 0.73", json, StringComparison.Ordinal);
+        Assert.StartsWith("{\n  \"schema\": 2,", json.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("\"testTimeAugmentation\": \"horizontal-flip-average\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("test_time_augmentation", json, StringComparison.Ordinal);
+        Assert.Contains("\"macro_f1\": 0.73", json, StringComparison.Ordinal); // a metric's name is data, kept as written
         Assert.Contains("\"sha256\"", json, StringComparison.Ordinal);
+        Assert.Equal("horizontal-flip-average", loaded.Architecture.TestTimeAugmentation);
         Assert.Equal(Valid().Version, loaded.Version);
         Assert.Equal(Valid().Input.Mean, loaded.Input.Mean);
         Assert.Equal(0.73, loaded.Training!.Metrics!["macro_f1"]);
@@ -30,7 +35,7 @@ public sealed class ModelManifestTests : IDisposable
     {
         var bad = Valid() with
         {
-            Schema = 2,
+            Version = "a/b",
             Input = new ModelInput { Size = 0, Color = "cmyk", Std = [0.2f, 0f, 0.2f] },
             Onnx = new OnnxFile { Sha256 = "abc" },
         };
@@ -38,7 +43,7 @@ public sealed class ModelManifestTests : IDisposable
         var error = Assert.Throws<InvalidModelManifestException>(() => ModelManifest.Load(Write(bad.ToJson())));
 
         Assert.Equal(5, error.Problems.Count);
-        Assert.Contains("schema is 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("version 'a/b'", error.Message, StringComparison.Ordinal);
         Assert.Contains("input.color 'cmyk'", error.Message, StringComparison.Ordinal);
         Assert.Contains("sha256", error.Message, StringComparison.Ordinal);
     }
@@ -50,7 +55,31 @@ public sealed class ModelManifestTests : IDisposable
         var malformed = Assert.Throws<InvalidModelManifestException>(() => ModelManifest.Load(Write("{ not json")));
 
         Assert.Contains("absent.json", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("not valid manifest JSON", malformed.Message, StringComparison.Ordinal);
+        Assert.Contains("not valid model manifest JSON", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_committed_demo_manifest_of_schema_1_still_reads_with_its_snake_case_names()
+    {
+        var path = Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo", ModelManifest.FileName);
+        Assert.Contains("\"schema\": 1", File.ReadAllText(path), StringComparison.Ordinal);
+
+        var manifest = ModelManifest.Load(path);
+
+        Assert.Equal("horizontal-flip-average", manifest.Architecture.TestTimeAugmentation);
+        Assert.True(manifest.Input.EqualizesHistogram);
+        Assert.Equal(FerJson.Schema, manifest.Schema); // written again, it is written in the new spelling
+        Assert.Contains("\"testTimeAugmentation\"", manifest.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_of_a_newer_schema_is_refused_with_the_reason()
+    {
+        var newer = Write(Valid().ToJson().Replace("\"schema\": 2", "\"schema\": 3", StringComparison.Ordinal));
+
+        var error = Assert.Throws<InvalidModelManifestException>(() => ModelManifest.Load(newer));
+
+        Assert.Contains("has schema 3; this version of Fer reads schema 1 to 2: a newer Fer wrote it", error.Message, StringComparison.Ordinal);
     }
 
     private string Write(string json)
@@ -64,7 +93,7 @@ public sealed class ModelManifestTests : IDisposable
     {
         Name = "fer-resnet50-cbam",
         Version = "20261127T1830Z-3f2a9c1",
-        Architecture = new ModelArchitecture("resnet50", "light"),
+        Architecture = new ModelArchitecture("resnet50", "light", "horizontal-flip-average"),
         Labels = EmotionLabels.Canonical,
         Input = new ModelInput { Size = 224 },
         Output = new ModelOutput("logits"),

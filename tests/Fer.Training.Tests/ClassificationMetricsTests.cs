@@ -12,6 +12,19 @@ public sealed class ClassificationMetricsTests
     /// A: P 2/3, R 2/4, F1 4/7. B: P 1/3, R 1/2, F1 2/5. C: P 3/4, R 3/4, F1 3/4. Accuracy 6/10.
     /// </summary>
     [Fact]
+    public void Metrics_json_is_camelCase_and_keeps_the_labels_as_written()
+    {
+        var m = ClassificationMetrics.Compute([0, 1, 2], [0, 1, 1], Labels);
+
+        using var json = System.Text.Json.JsonDocument.Parse(ReportWriter.ToJson(m, new Dictionary<string, object?> { ["split"] = "test" }));
+
+        Assert.Equal(2.0 / 3, json.RootElement.GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(m.MacroF1, json.RootElement.GetProperty("macroF1").GetDouble(), 12);
+        Assert.Equal(1.0, json.RootElement.GetProperty("perClass").GetProperty("A").GetProperty("f1").GetDouble(), 12);
+        Assert.Equal("test", json.RootElement.GetProperty("split").GetString());
+    }
+
+    [Fact]
     public void Metrics_match_a_hand_computed_confusion_matrix()
     {
         int[] truth = [0, 0, 0, 0, 1, 1, 2, 2, 2, 2];

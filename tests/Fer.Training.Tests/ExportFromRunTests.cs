@@ -92,7 +92,7 @@ public sealed class ExportFromRunTests
         Assert.Equal("folders data in 'faces' (fingerprint 0123456789ab)", manifest.Training.Dataset);
         Assert.EndsWith(" && " + TrainCommandLine + " && " + TrainCommandLine, manifest.Training.Command, StringComparison.Ordinal);
         var parity = System.Text.Json.JsonDocument.Parse(File.ReadAllText(temp.File(Path.Combine("ensemble", ParityReport.FileName))));
-        Assert.Equal(1.0, parity.RootElement.GetProperty("argmax_agreement").GetDouble());
+        Assert.Equal(1.0, parity.RootElement.GetProperty("argmaxAgreement").GetDouble());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fer.Inference.Models;
 
 namespace Fer.Inference.FaceDetection;
@@ -10,9 +9,9 @@ namespace Fer.Inference.FaceDetection;
 public sealed record FaceDetectorManifest
 {
     public const string FileName = "face-detector.json";
-    public const int CurrentSchema = 1;
 
-    public int Schema { get; init; } = CurrentSchema;
+    /// <summary>Always the schema this Fer writes: <see cref="FerJson.Read{T}"/> checks the file's own when it is read.</summary>
+    public int Schema { get; } = FerJson.Schema;
 
     public required string Name { get; init; }
 
@@ -28,19 +27,14 @@ public sealed record FaceDetectorManifest
 
     public required WeightsOrigin Weights { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
+    public string ToJson() => FerJson.Write(this);
 
     /// <summary>Reads a manifest and checks what serving relies on; errors name the file and the field.</summary>
-    public static FaceDetectorManifest Load(string path) => FaceManifestFile.Load<FaceDetectorManifest>(path, FileName, "face detector", manifest => manifest.Validate());
+    public static FaceDetectorManifest Load(string path) => ManifestFile.Load<FaceDetectorManifest>(path, "face detector", $"a face detector folder needs {FileName}", manifest => manifest.Validate());
 
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Schema != CurrentSchema)
-        {
-            problems.Add($"schema is {Schema}; this version of Fer reads schema {CurrentSchema}");
-        }
-
         if (Input.Size is < 8 or > 2048 || Input.Divisor <= 0)
         {
             problems.Add($"input.size {Input.Size} must be 8..2048 and input.divisor {Input.Divisor} positive");
@@ -53,7 +47,7 @@ public sealed record FaceDetectorManifest
 
         if (Decoding.ScoreThreshold is < 0 or > 1 || Decoding.IouThreshold is < 0 or > 1 || Decoding.MaxResults < 1)
         {
-            problems.Add("decoding.score_threshold and .iou_threshold must be in 0..1 and .max_results at least 1");
+            problems.Add("decoding.scoreThreshold and .iouThreshold must be in 0..1 and .maxResults at least 1");
         }
 
         return problems;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fer.Inference.Models;
 
 namespace Fer.Inference.FaceDetection;
@@ -10,9 +9,9 @@ namespace Fer.Inference.FaceDetection;
 public sealed record FaceLandmarksManifest
 {
     public const string FileName = "face-landmarks.json";
-    public const int CurrentSchema = 1;
 
-    public int Schema { get; init; } = CurrentSchema;
+    /// <summary>Always the schema this Fer writes: <see cref="FerJson.Read{T}"/> checks the file's own when it is read.</summary>
+    public int Schema { get; } = FerJson.Schema;
 
     public required string Name { get; init; }
 
@@ -24,22 +23,17 @@ public sealed record FaceLandmarksManifest
 
     public required WeightsOrigin Weights { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
+    public string ToJson() => FerJson.Write(this);
 
     /// <summary>Reads a manifest and checks what serving relies on; errors name the file and the field.</summary>
-    public static FaceLandmarksManifest Load(string path) => FaceManifestFile.Load<FaceLandmarksManifest>(path, FileName, "face landmark", manifest => manifest.Validate());
+    public static FaceLandmarksManifest Load(string path) => ManifestFile.Load<FaceLandmarksManifest>(path, "face landmark", $"a face landmark folder needs {FileName}", manifest => manifest.Validate());
 
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Schema != CurrentSchema)
-        {
-            problems.Add($"schema is {Schema}; this version of Fer reads schema {CurrentSchema}");
-        }
-
         if (Input.Size is < 8 or > 2048 || Input.Divisor <= 0 || Input.MeanRgb.Count != 3)
         {
-            problems.Add($"input.size {Input.Size} must be 8..2048, input.divisor {Input.Divisor} positive and input.mean_rgb three values");
+            problems.Add($"input.size {Input.Size} must be 8..2048, input.divisor {Input.Divisor} positive and input.meanRgb three values");
         }
 
         if (Output.Points < 1)

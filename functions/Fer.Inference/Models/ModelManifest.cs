@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Fer.Inference.Models;
@@ -10,9 +9,9 @@ namespace Fer.Inference.Models;
 public sealed record ModelManifest
 {
     public const string FileName = "manifest.json";
-    public const int CurrentSchema = 1;
 
-    public int Schema { get; init; } = CurrentSchema;
+    /// <summary>Always the schema this Fer writes: <see cref="FerJson.Read{T}"/> checks the file's own when it is read.</summary>
+    public int Schema { get; } = FerJson.Schema;
 
     public required string Name { get; init; }
 
@@ -30,51 +29,16 @@ public sealed record ModelManifest
 
     public TrainingInfo? Training { get; init; }
 
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => FerJson.Write(this);
 
     /// <summary>Reads and validates a manifest; errors say which file and what is wrong.</summary>
-    public static ModelManifest Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidModelManifestException(path, [$"the file does not exist; a model version folder needs {FileName} beside model.onnx"]);
-        }
-
-        ModelManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidModelManifestException(path, [$"it is not valid manifest JSON: {e.Message}"]);
-        }
-
-        if (manifest is null)
-        {
-            throw new InvalidModelManifestException(path, ["it is empty (null)"]);
-        }
-
-        var problems = manifest.Validate();
-        return problems.Count == 0 ? manifest : throw new InvalidModelManifestException(path, problems);
-    }
+    public static ModelManifest Load(string path) =>
+        ManifestFile.Load<ModelManifest>(path, "model", $"a model version folder needs {FileName} beside model.onnx", manifest => manifest.Validate());
 
     /// <summary>Everything that would make serving this manifest wrong; empty when it is usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Schema != CurrentSchema)
-        {
-            problems.Add($"schema is {Schema}; this version of Fer reads schema {CurrentSchema}");
-        }
-
         if (string.IsNullOrWhiteSpace(Version))
         {
             problems.Add("version is empty");

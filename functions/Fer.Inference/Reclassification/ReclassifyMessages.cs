@@ -26,10 +26,10 @@ public sealed class ReclassifyMessages(QueueClient queue)
         }
     }
 
-    public static string Serialize(ReclassifyChunk chunk) => JsonSerializer.Serialize(chunk, JsonSerializerOptions.Web);
+    public static string Serialize(ReclassifyChunk chunk) => JsonSerializer.Serialize(chunk, FerJson.Options);
 
     public static ReclassifyChunk Parse(string message) =>
-        JsonSerializer.Deserialize<ReclassifyChunk>(message, JsonSerializerOptions.Web) is { Batch.Length: > 0, RunId.Length: > 0, Blobs: not null } chunk
+        JsonSerializer.Deserialize<ReclassifyChunk>(message, FerJson.Options) is { Batch.Length: > 0, RunId.Length: > 0, Blobs: not null } chunk
             ? chunk
             : throw new InvalidDataException("The message is not a re-classification chunk.");
 }

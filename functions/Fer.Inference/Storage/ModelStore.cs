@@ -104,7 +104,7 @@ public sealed class ModelStore(BlobContainerClient container)
         }
 
         await Container.GetBlobClient(PointerBlob)
-            .UploadAsync(BinaryData.FromObjectAsJson(new ModelPointer(version), ModelManifest.JsonOptions), overwrite: true, cancellationToken).ConfigureAwait(false);
+            .UploadAsync(BinaryData.FromObjectAsJson(new ModelPointer(version), FerJson.Files), overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The current pointer, or null when nothing is promoted.</summary>
@@ -113,7 +113,7 @@ public sealed class ModelStore(BlobContainerClient container)
         try
         {
             var content = await Container.GetBlobClient(PointerBlob).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var pointer = content.Value.Content.ToObjectFromJson<ModelPointer>(ModelManifest.JsonOptions);
+            var pointer = content.Value.Content.ToObjectFromJson<ModelPointer>(FerJson.Files);
             return ModelStoreName.IsValid(pointer?.Version)
                 ? pointer
                 : throw new InvalidDataException($"'{PointerBlob}' in container '{Container.Name}' names version '{pointer?.Version}', which is not a version name ({ModelStoreName.Rule}).");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Fer.Inference.Models;
 
 namespace Fer.Inference.TrainingData;
 
@@ -13,6 +12,9 @@ public sealed record TrainingDataManifest
 {
     public const string FileName = "manifest.json";
 
+    /// <summary>Always the schema this Fer writes; manifests of earlier versions have none and are snake_case.</summary>
+    public int Schema { get; } = FerJson.Schema;
+
     public required string Name { get; init; }
 
     public required IReadOnlyList<TrainingDataFile> Files { get; init; }
@@ -20,14 +22,14 @@ public sealed record TrainingDataManifest
     [JsonIgnore]
     public long TotalBytes => Files.Sum(f => f.Bytes);
 
-    public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
+    public string ToJson() => FerJson.Write(this);
 
     public static TrainingDataManifest Parse(string json, string source)
     {
         TrainingDataManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<TrainingDataManifest>(json, ModelManifest.JsonOptions);
+            manifest = FerJson.Read<TrainingDataManifest>(json, source);
         }
         catch (JsonException e)
         {

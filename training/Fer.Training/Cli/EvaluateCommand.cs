@@ -55,10 +55,10 @@ internal static class EvaluateCommand
         var title = $"{classifier.Version} on {Path.GetFileName(dataRoot)}/{(only is not null ? Path.GetFileName(only) : split)} ({truth.Count} images)";
         ReportWriter.Write(Path.GetDirectoryName(Path.GetFullPath(metricsPath))!, metrics, title, new Dictionary<string, object?>
         {
-            ["model_version"] = classifier.Version,
+            ["modelVersion"] = classifier.Version,
             ["data"] = Path.GetFileName(dataRoot),
             ["split"] = only is not null ? Path.GetFileName(only) : split,
-            ["rejected_images"] = rejected,
+            ["rejectedImages"] = rejected,
             ["seconds"] = clock.Elapsed.TotalSeconds,
         }, metricsPath);
         Console.WriteLine(title);

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Fer.Inference.Models;
+using Fer.Inference;
 using Fer.Training.Training;
 
 namespace Fer.Training.Cli;
@@ -11,17 +10,21 @@ internal static class RunFiles
     public const string ConfigFile = "config.json";
 
     /// <summary>The --data value a run was started with (a folder or blob:NAME), so that --resume can fetch blob data again.</summary>
-    public const string DataSourceKey = "data_source";
+    public const string DataSourceKey = "dataSource";
 
-    public static JsonSerializerOptions Json { get; } = new(ModelManifest.JsonOptions)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    /// <summary>The same key in the snake_case configuration of runs an older Fer started.</summary>
+    private const string LegacyDataSourceKey = "data_source";
 
     public static void WriteConfig(string runDirectory, TrainingOptions options, IReadOnlyDictionary<string, object?> extra)
     {
-        var document = new Dictionary<string, object?>(extra) { ["options"] = options };
-        File.WriteAllText(Path.Combine(runDirectory, ConfigFile), JsonSerializer.Serialize(document, Json));
+        var document = new Dictionary<string, object?> { ["schema"] = FerJson.Schema };
+        foreach (var (key, value) in extra)
+        {
+            document[key] = value;
+        }
+
+        document["options"] = options;
+        File.WriteAllText(Path.Combine(runDirectory, ConfigFile), FerJson.Write(document));
     }
 
     /// <summary>The command that started the run (a resumed run keeps it), or null for a new run.</summary>
@@ -41,7 +44,8 @@ internal static class RunFiles
     public static DataSource ReadDataSource(string runDirectory)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, ConfigFile)));
-        return document.RootElement.TryGetProperty(DataSourceKey, out var source) && source.GetString() is { Length: > 0 } value
+        var root = document.RootElement;
+        return (root.TryGetProperty(DataSourceKey, out var source) || root.TryGetProperty(LegacyDataSourceKey, out source)) && source.GetString() is { Length: > 0 } value
             ? DataSource.Parse(value)
             : new DataSource(ReadOptions(runDirectory).Data.Root, null);
     }
@@ -55,7 +59,7 @@ internal static class RunFiles
         }
 
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.GetProperty("options").Deserialize<TrainingOptions>(Json)
+        return document.RootElement.GetProperty("options").Deserialize<TrainingOptions>(FerJson.OptionsFor(document.RootElement))
             ?? throw new InvalidDataException($"'{path}' has no options.");
     }
 }

@@ -254,7 +254,7 @@ internal static class TrainCommand
                 ["data_fingerprint"] = plan.Fingerprint,
             });
             TrainingCurvesChart.Save(state.History, Path.Combine(reportDirectory, ReportWriter.CurvesFile), title);
-            File.WriteAllText(Path.Combine(reportDirectory, "history.json"), System.Text.Json.JsonSerializer.Serialize(state.History, ModelManifest.JsonOptions));
+            File.WriteAllText(Path.Combine(reportDirectory, "history.json"), FerJson.Write(state.History));
             log.WriteLine(metrics.ToReportText());
 
             model.cpu();

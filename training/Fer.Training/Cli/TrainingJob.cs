@@ -42,9 +42,9 @@ internal sealed record TrainingJob(bool Publish, bool Promote, bool MirrorAverag
         var title = $"{classifier.Version} as served, {split} split ({classified.Count} images)";
         ReportWriter.Write(Path.Combine(modelDirectory, ServingReportFolder), metrics, title, new Dictionary<string, object?>
         {
-            ["model_version"] = classifier.Version,
+            ["modelVersion"] = classifier.Version,
             ["split"] = split,
-            ["rejected_images"] = predictions.Count - classified.Count,
+            ["rejectedImages"] = predictions.Count - classified.Count,
             ["seconds"] = clock.Elapsed.TotalSeconds,
         });
         log.WriteLine($"{title}: accuracy {metrics.Accuracy:F3}, macro F1 {metrics.MacroF1:F3}.");

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Fer.Inference.Models;
+using Fer.Inference;
 
 namespace Fer.Training.Export;
 
@@ -23,7 +22,7 @@ public sealed record ParityReport
     public bool Passed => MaxAbsDiff <= Tolerance && ArgmaxAgreement >= 1.0;
 
     public void Write(string directory) =>
-        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, ModelManifest.JsonOptions));
+        File.WriteAllText(Path.Combine(directory, FileName), FerJson.Write(this));
 }
 
 public sealed record ParityBatch(int Batch, double MaxAbsDiff, double ArgmaxAgreement);

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Fer.Inference.Models;
+using Fer.Inference;
 
 namespace Fer.Training.Reporting;
 
@@ -20,7 +19,7 @@ public static class ReportWriter
         ConfusionMatrixChart.Save(metrics, Path.Combine(directory, ConfusionFile), title);
     }
 
-    /// <summary>metrics.json: accuracy, macro_f1, weighted_f1, per_class, confusion (rows = true labels, canonical order) and context.</summary>
+    /// <summary>metrics.json: accuracy, macroF1, weightedF1, perClass, confusion (rows = true labels, canonical order) and context.</summary>
     public static string ToJson(ClassificationMetrics metrics, IReadOnlyDictionary<string, object?> context)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -28,15 +27,15 @@ public static class ReportWriter
         var document = new Dictionary<string, object?>
         {
             ["accuracy"] = metrics.Accuracy,
-            ["macro_f1"] = metrics.MacroF1,
-            ["weighted_f1"] = metrics.WeightedF1,
-            ["macro_precision"] = metrics.MacroPrecision,
-            ["macro_recall"] = metrics.MacroRecall,
-            ["weighted_precision"] = metrics.WeightedPrecision,
-            ["weighted_recall"] = metrics.WeightedRecall,
+            ["macroF1"] = metrics.MacroF1,
+            ["weightedF1"] = metrics.WeightedF1,
+            ["macroPrecision"] = metrics.MacroPrecision,
+            ["macroRecall"] = metrics.MacroRecall,
+            ["weightedPrecision"] = metrics.WeightedPrecision,
+            ["weightedRecall"] = metrics.WeightedRecall,
             ["support"] = metrics.Support,
             ["labels"] = metrics.Labels,
-            ["per_class"] = metrics.PerClass.ToDictionary(
+            ["perClass"] = metrics.PerClass.ToDictionary(
                 p => p.Key,
                 p => new Dictionary<string, object> { ["precision"] = p.Value.Precision, ["recall"] = p.Value.Recall, ["f1"] = p.Value.F1, ["support"] = p.Value.Support }),
             ["confusion"] = metrics.Confusion,
@@ -46,6 +45,6 @@ public static class ReportWriter
             document[key] = value;
         }
 
-        return JsonSerializer.Serialize(document, ModelManifest.JsonOptions);
+        return FerJson.Write(document);
     }
 }

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Fer.Inference.Models;
+using Fer.Inference;
 using Fer.Training.Reporting;
 
 namespace Fer.Training.Training;
@@ -8,6 +7,9 @@ namespace Fer.Training.Training;
 public sealed record RunState
 {
     public const string FileName = "state.json";
+
+    /// <summary>Always the schema this Fer writes, so that --resume reads the state of a run an older Fer started.</summary>
+    public int Schema { get; } = FerJson.Schema;
 
     /// <summary>1 or 2: the stage of the next epoch to run.</summary>
     public int Stage { get; init; } = 1;
@@ -30,13 +32,13 @@ public sealed record RunState
     public void Save(string runDirectory)
     {
         var path = Path.Combine(runDirectory, FileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, ModelManifest.JsonOptions));
+        File.WriteAllText(path + ".tmp", FerJson.Write(this));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
     public static RunState? Load(string runDirectory)
     {
         var path = Path.Combine(runDirectory, FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<RunState>(File.ReadAllText(path), ModelManifest.JsonOptions) : null;
+        return File.Exists(path) ? FerJson.Read<RunState>(File.ReadAllText(path), path) : null;
     }
 }

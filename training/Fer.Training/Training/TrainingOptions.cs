@@ -43,7 +43,7 @@ public enum OptimizerKind
     Adam,
 
     /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter).</summary>
-    [JsonStringEnumMemberName("adamw")] // as on the command line, not the naming policy's "adam_w"
+    [JsonStringEnumMemberName("adamw")] // as on the command line, not the naming policy's "adamW"
     AdamW,
 
     /// <summary>Stochastic gradient descent with momentum, the usual choice for training ResNets from scratch.</summary>

@@ -44,6 +44,23 @@ public sealed class RunFilesSpellingTests
     }
 
     [Fact]
+    public void An_older_run_started_with_the_report_recipe_keeps_it_under_its_new_name()
+    {
+        using var temp = new TempDirectory();
+        var options = JsonSerializer.Serialize(Options(temp.File("faces")), SnakeCase).Replace("\"report_exact\":false", "\"seed_exact\":true", StringComparison.Ordinal);
+        Assert.Contains("\"seed_exact\":true", options, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(temp.Path, RunFiles.ConfigFile), $$"""{"options": {{options}}}""");
+
+        var read = RunFiles.ReadOptions(temp.Path);
+        Assert.True(read.ReportExact);
+
+        RunFiles.WriteConfig(temp.Path, read, new Dictionary<string, object?>());
+        var json = File.ReadAllText(Path.Combine(temp.Path, RunFiles.ConfigFile));
+        Assert.Contains("\"reportExact\": true", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("seed_exact", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_new_configuration_is_camelCase_with_its_schema_and_reads_back()
     {
         using var temp = new TempDirectory();

@@ -46,7 +46,7 @@ public sealed partial class TrainCommandTests
 
         // The run directory: settings, state, checkpoints and the held-out list.
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunFiles.ConfigFile)));
-        Assert.True(config.RootElement.GetProperty("options").GetProperty("seed_exact").GetBoolean()); // --report-exact
+        Assert.True(config.RootElement.GetProperty("options").GetProperty("reportExact").GetBoolean()); // --report-exact
         var counts = config.RootElement.GetProperty("counts");
         var (train, test) = (counts.GetProperty("train").GetInt32(), counts.GetProperty("test").GetInt32());
         Assert.Equal(70, train + counts.GetProperty("validation").GetInt32() + test);

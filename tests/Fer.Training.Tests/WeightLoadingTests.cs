@@ -54,7 +54,7 @@ public sealed class WeightLoadingTests
         Assert.Contains("resnet.fc.weight", seedKeys);
 
         using var target = ModelTesting.Create(ResNetDepth.ResNet50, CbamPlacement.Light, seed: 23);
-        var report = WeightLoader.Load(target, path, WeightFormat.Seed);
+        var report = WeightLoader.Load(target, path, WeightFormat.ReportPth);
 
         Assert.True(report.Fits);
         Assert.Empty(report.KeptNew);
@@ -108,7 +108,7 @@ public sealed class WeightLoadingTests
         StateDictFile.Write(path, source.state_dict().ToDictionary(p => WeightNames.ToSeed(p.Key), p => p.Value));
         using var plain = ModelTesting.Create(ResNetDepth.ResNet50, CbamPlacement.None);
 
-        var error = Assert.Throws<WeightsMismatchException>(() => WeightLoader.Load(plain, path, WeightFormat.Seed));
+        var error = Assert.Throws<WeightsMismatchException>(() => WeightLoader.Load(plain, path, WeightFormat.ReportPth));
 
         Assert.Contains("cbam.channel_attention.fc1.weight", error.Report!.Unexpected);
         Assert.Contains("--cbam light", error.Message, StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public sealed class WeightLoadingTests
     [InlineData("resnet.fc.bias", "fc.bias")]
     public void Seed_names_map_onto_ours_and_back(string seed, string ours)
     {
-        Assert.Equal(ours, WeightNames.FromSeed(seed));
+        Assert.Equal(ours, WeightNames.FromReport(seed));
         Assert.Equal(seed, WeightNames.ToSeed(ours));
     }
 

@@ -141,7 +141,7 @@ internal static class TrainCommand
                 LabelSmoothing = parse.GetValue(labelSmoothing),
                 Patience = parse.GetValue(patience),
                 Monitor = parse.GetValue(monitor) == "val-loss" ? MonitorMetric.ValidationLoss : MonitorMetric.ValidationAccuracy,
-                SeedExact = reproduceReport,
+                ReportExact = reproduceReport,
                 Seed = parse.GetValue(seed),
                 Weights = initialWeights.Path,
                 WeightsFormat = initialWeights.Format,
@@ -209,10 +209,10 @@ internal static class TrainCommand
         {
             ["command"] = command,
             [RunFiles.DataSourceKey] = source.ToString(),
-            ["data_fingerprint"] = plan.Fingerprint,
+            ["dataFingerprint"] = plan.Fingerprint,
             ["data"] = plan.Description,
             ["counts"] = new { train = plan.Train.Count, validation = plan.Validation.Count, test = plan.Test.Count },
-            ["missing_files"] = plan.MissingFiles,
+            ["missingFiles"] = plan.MissingFiles,
             ["duplicates"] = plan.Duplicates,
             ["versions"] = new
             {
@@ -248,10 +248,10 @@ internal static class TrainCommand
             ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
             {
                 ["split"] = split,
-                ["best_stage"] = state.BestStage,
-                ["best_epoch"] = state.BestEpoch,
-                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
-                ["data_fingerprint"] = plan.Fingerprint,
+                ["bestStage"] = state.BestStage,
+                ["bestEpoch"] = state.BestEpoch,
+                ["wallSeconds"] = clock.Elapsed.TotalSeconds,
+                ["dataFingerprint"] = plan.Fingerprint,
             });
             TrainingCurvesChart.Save(state.History, Path.Combine(reportDirectory, ReportWriter.CurvesFile), title);
             File.WriteAllText(Path.Combine(reportDirectory, "history.json"), FerJson.Write(state.History));
@@ -268,9 +268,9 @@ internal static class TrainCommand
                 Metrics = job.MirrorAverage ? null : new Dictionary<string, double>
                 {
                     ["accuracy"] = metrics.Accuracy,
-                    ["macro_f1"] = metrics.MacroF1,
-                    ["weighted_f1"] = metrics.WeightedF1,
-                    ["best_validation_accuracy"] = state.History.Max(h => h.ValidationAccuracy),
+                    ["macroF1"] = metrics.MacroF1,
+                    ["weightedF1"] = metrics.WeightedF1,
+                    ["bestValidationAccuracy"] = state.History.Max(h => h.ValidationAccuracy),
                 },
             }, DateTimeOffset.UtcNow, job.MirrorAverage);
             foreach (var file in Directory.GetFiles(reportDirectory))

@@ -40,7 +40,7 @@ internal sealed record TrainedRun(string Directory, TrainingOptions Options, str
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, RunFiles.ConfigFile)));
         var root = config.RootElement;
         var data = root.TryGetProperty("data", out var description) ? description.GetString() : null;
-        var fingerprint = root.TryGetProperty("data_fingerprint", out var print) ? print.GetString() : null;
+        var fingerprint = (root.TryGetProperty("dataFingerprint", out var print) || root.TryGetProperty("data_fingerprint", out print)) ? print.GetString() : null;
         return new TrainingInfo
         {
             Dataset = fingerprint is { Length: >= 12 } ? $"{data} (fingerprint {fingerprint[..12]})" : data,

@@ -13,7 +13,7 @@ internal static class WeightsFormatOption
     private const string OldReportPth = "seed";
 
     private static readonly (string Name, WeightFormat Format)[] Names =
-        [("torchvision", WeightFormat.Torchvision), (ReportPth, WeightFormat.Seed), ("fer", WeightFormat.Fer)];
+        [("torchvision", WeightFormat.Torchvision), (ReportPth, WeightFormat.ReportPth), ("fer", WeightFormat.Fer)];
 
     /// <param name="defaultName">The verb's default: train starts from ImageNet, export writes our own checkpoints.</param>
     /// <param name="note">What the verb adds to the description.</param>

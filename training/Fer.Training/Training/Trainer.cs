@@ -184,7 +184,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         var trainable = new List<TorchSharp.Modules.Parameter>();
         foreach (var (name, parameter) in model.named_parameters())
         {
-            var train = stage == 2 || WeightNames.IsHead(name) || (!options.SeedExact && WeightNames.IsCbam(name));
+            var train = stage == 2 || WeightNames.IsHead(name) || (!options.ReportExact && WeightNames.IsCbam(name));
             parameter.requires_grad = train;
             if (train)
             {

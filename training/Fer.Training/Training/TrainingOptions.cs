@@ -89,7 +89,7 @@ public sealed record TrainingOptions
 
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Stage 1: backbone frozen; head (and CBAM unless <see cref="SeedExact"/>) trained.</summary>
+    /// <summary>Stage 1: backbone frozen; head (and CBAM unless <see cref="ReportExact"/>) trained.</summary>
     public int Stage1Epochs { get; init; } = 10;
 
     public double Stage1LearningRate { get; init; } = 1e-3;
@@ -114,8 +114,13 @@ public sealed record TrainingOptions
 
     public MonitorMetric Monitor { get; init; } = MonitorMetric.ValidationAccuracy;
 
-    /// <summary>Reproduce the seed exactly, including CBAM frozen at its random initialisation through stage 1.</summary>
-    public bool SeedExact { get; init; }
+    /// <summary>Reproduce the student report's recipe exactly, including CBAM frozen at its random initialisation through stage 1.</summary>
+    public bool ReportExact { get; init; }
+
+    /// <summary>The name <see cref="ReportExact"/> had in schema 1 run files (<c>seed_exact</c>): read, never written.</summary>
+    [JsonInclude]
+    [JsonPropertyName("seed_exact")]
+    private bool LegacySeedExact { init => ReportExact = value; }
 
     public long Seed { get; init; } = 42;
 

@@ -10,7 +10,7 @@ public enum WeightFormat
     /// The student report's own checkpoint (best_resnet50_cbam.pth; <c>--weights-format report-pth</c>, once <c>seed</c>):
     /// keys under <c>resnet.</c>, CBAM at <c>layer4.2.1</c>.
     /// </summary>
-    Seed,
+    ReportPth,
 
     /// <summary>
     /// An ImageNet ResNet stored as an ONNX graph (ML.NET's ResNet18.onnx, <c>--weights imagenet</c>): read

@@ -39,7 +39,7 @@ public static class WeightLoader
         var skipped = new List<string>();
         foreach (var (key, tensor) in file)
         {
-            var ourKey = format == WeightFormat.Seed ? WeightNames.FromSeed(key) : key;
+            var ourKey = format == WeightFormat.ReportPth ? WeightNames.FromReport(key) : key;
             if (IsImageNet(format) && WeightNames.IsHead(ourKey))
             {
                 skipped.Add(key);
@@ -116,7 +116,7 @@ public static class WeightLoader
             $"The model is {model.Options.Depth.ToArchitectureName()}: use torchvision weights of that same depth (e.g. resnet50-0676ba61.pth for resnet50).",
         WeightFormat.ImageNetOnnx =>
             $"The model is {model.Options.Depth.ToArchitectureName()}; ML.NET's ImageNet ResNet has basic blocks 2, 2, 2, 3: use --backbone resnet20.",
-        WeightFormat.Seed =>
+        WeightFormat.ReportPth =>
             "The seed's checkpoint is a ResNet-50 with Light CBAM and 7 classes: use --backbone resnet50 --cbam light.",
         _ =>
             $"This checkpoint was made for another configuration; the model here is {model.Options.Depth.ToArchitectureName()} " +

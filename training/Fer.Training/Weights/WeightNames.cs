@@ -1,28 +1,28 @@
 namespace Fer.Training.Weights;
 
-/// <summary>Maps parameter names between the seed's checkpoint layout and ours.</summary>
+/// <summary>Maps parameter names between the student report's checkpoint layout and ours.</summary>
 public static class WeightNames
 {
-    private const string SeedPrefix = "resnet.";
-    private const string SeedLastBlock = "layer4.2.0.";
-    private const string SeedCbam = "layer4.2.1.";
+    private const string ReportPrefix = "resnet.";
+    private const string ReportLastBlock = "layer4.2.0.";
+    private const string ReportCbam = "layer4.2.1.";
     private const string OurLastBlock = "layer4.2.";
     private const string OurCbam = "cbam.";
 
     /// <summary>
-    /// The seed wrapped torchvision's model as <c>resnet</c> and replaced layer4's last bottleneck with
+    /// The report's code wrapped torchvision's model as <c>resnet</c> and replaced layer4's last bottleneck with
     /// Sequential(bottleneck, CBAM); our model keeps torchvision's names and calls the CBAM <c>cbam</c>.
     /// </summary>
-    public static string FromSeed(string seedKey)
+    public static string FromReport(string reportKey)
     {
-        ArgumentNullException.ThrowIfNull(seedKey);
-        var key = seedKey.StartsWith(SeedPrefix, StringComparison.Ordinal) ? seedKey[SeedPrefix.Length..] : seedKey;
-        if (key.StartsWith(SeedLastBlock, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(reportKey);
+        var key = reportKey.StartsWith(ReportPrefix, StringComparison.Ordinal) ? reportKey[ReportPrefix.Length..] : reportKey;
+        if (key.StartsWith(ReportLastBlock, StringComparison.Ordinal))
         {
-            return OurLastBlock + key[SeedLastBlock.Length..];
+            return OurLastBlock + key[ReportLastBlock.Length..];
         }
 
-        return key.StartsWith(SeedCbam, StringComparison.Ordinal) ? OurCbam + key[SeedCbam.Length..] : key;
+        return key.StartsWith(ReportCbam, StringComparison.Ordinal) ? OurCbam + key[ReportCbam.Length..] : key;
     }
 
     public static string ToSeed(string ourKey)
@@ -30,12 +30,12 @@ public static class WeightNames
         ArgumentNullException.ThrowIfNull(ourKey);
         if (ourKey.StartsWith(OurCbam, StringComparison.Ordinal))
         {
-            return SeedPrefix + SeedCbam + ourKey[OurCbam.Length..];
+            return ReportPrefix + ReportCbam + ourKey[OurCbam.Length..];
         }
 
         return ourKey.StartsWith(OurLastBlock, StringComparison.Ordinal)
-            ? SeedPrefix + SeedLastBlock + ourKey[OurLastBlock.Length..]
-            : SeedPrefix + ourKey;
+            ? ReportPrefix + ReportLastBlock + ourKey[OurLastBlock.Length..]
+            : ReportPrefix + ourKey;
     }
 
     public static bool IsHead(string key) => key.StartsWith("fc.", StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Fer.Api;
@@ -14,7 +15,7 @@ namespace Fer.Api;
 /// <c>.</c>/<c>..</c> or empty segment or a backslash (which a URL would resolve elsewhere), only up to the classify
 /// route's byte limit, and only images: anything else stored there is refused rather than served.
 /// </summary>
-public sealed class BlobImageApi(BlobServiceClient blobs, IOptions<FerOptions> options)
+public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, IOptions<FerOptions> options)
 {
     public const string Route = "batches/{batch}/image";
 
@@ -34,7 +35,7 @@ public sealed class BlobImageApi(BlobServiceClient blobs, IOptions<FerOptions> o
         BinaryData content;
         try
         {
-            var client = blobs.GetBlobContainerClient(settings.FacesContainer).GetBlobClient(blob);
+            var client = faces.GetBlobClient(blob);
             var properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (properties.Value.ContentLength > settings.MaxImageBytes)
             {

@@ -6,6 +6,7 @@ using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Preprocessing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ namespace Fer.Api;
 /// </summary>
 public sealed partial class ClassifyApi(
     ModelProvider models,
-    BlobServiceClient blobs,
+    [FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces,
     IOptions<FerOptions> options,
     IEnumerable<IUploadListener> listeners,
     ILogger<ClassifyApi> logger,
@@ -117,19 +118,18 @@ public sealed partial class ClassifyApi(
 
     private async Task<UploadedBlob> UploadAsync(string batch, byte[] image, CancellationToken cancellationToken)
     {
-        var container = blobs.GetBlobContainerClient(settings.FacesContainer);
         var name = ImageUpload.BlobName(batch, image, clock.GetUtcNow());
-        await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
+        await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ImageUpload.Format(image).ContentType },
         }, cancellationToken).ConfigureAwait(false);
-        LogUploaded(logger, container.Name, new BlobNameHash(name));
+        LogUploaded(logger, faces.Name, new BlobNameHash(name));
         foreach (var listener in listeners)
         {
             await listener.UploadedAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
-        return new UploadedBlob(container.Name, name, batch);
+        return new UploadedBlob(faces.Name, name, batch);
     }
 
     private ApiResponse TooLarge(long? length) => ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,

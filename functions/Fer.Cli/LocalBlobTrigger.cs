@@ -4,9 +4,9 @@ using Azure.Storage.Blobs;
 using Fer.Api;
 using Fer.Inference;
 using Fer.Inference.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Fer.Cli;
 
@@ -14,7 +14,7 @@ namespace Fer.Cli;
 /// fer serve's stand-in for the blob trigger, which Event Grid starts in Azure: each image the classify route uploads
 /// into a batch goes through the same pipeline, one at a time. A failure is logged, not retried; <c>fer process</c> redoes it.
 /// </summary>
-internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, BlobServiceClient blobs, IOptions<FerOptions> options, ILogger<LocalBlobTrigger> logger)
+internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, [FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ILogger<LocalBlobTrigger> logger)
     : BackgroundService, IUploadListener
 {
     private readonly Channel<string> uploads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -23,12 +23,11 @@ internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var container = blobs.GetBlobContainerClient(options.Value.FacesContainer);
         await foreach (var name in uploads.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
-                await pipeline.ProcessAsync(container.GetBlobClient(name), stoppingToken).ConfigureAwait(false);
+                await pipeline.ProcessAsync(faces.GetBlobClient(name), stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ModelUnavailableException or RequestFailedException)
             {

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Fer.Cli;
 
@@ -26,7 +24,7 @@ internal static class ServeCommand
             var connection = StorageOptions.Resolve(parse);
             using var azurite = connection.ConnectionString == StorageConnection.DevelopmentStorage && !LocalAzurite.IsListening() ? LocalAzurite.Start() : null;
             await using var app = ServeHost.Build(connection, parse.GetValue(port));
-            await CreateStorageAsync(app.Services, ct).ConfigureAwait(false);
+            await app.Services.EnsureStorageCreatedAsync(ct).ConfigureAwait(false); // Azurite starts empty
             var models = app.Services.GetRequiredService<ModelStore>();
             if (azurite is not null)
             {
@@ -46,14 +44,5 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The containers and table, as fer upload creates them: Azurite starts empty.</summary>
-    private static async Task CreateStorageAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var options = services.GetRequiredService<IOptions<FerOptions>>().Value;
-        await services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.FacesContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await services.GetRequiredService<ModelStore>().Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await services.GetRequiredService<ResultsStore>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -64,6 +64,15 @@ public static class InferenceServiceRegistration
         return services;
     }
 
+    /// <summary>Creates the faces and models containers and the results table where they are missing (Azurite starts empty).</summary>
+    public static async Task EnsureStorageCreatedAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        await Faces(services).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<ModelStore>().Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<ResultsStore>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static FerOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FerOptions>>().Value;
 
     private static BlobContainerClient Faces(IServiceProvider services) => services.GetRequiredKeyedService<BlobContainerClient>(FacesContainerKey);

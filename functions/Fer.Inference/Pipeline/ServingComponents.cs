@@ -53,12 +53,7 @@ public sealed class ServingComponents : IDisposable
     /// <summary>The container behind the properties, for tests of the wiring.</summary>
     internal IServiceProvider Services => services;
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        await Faces.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Models.Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Results.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => services.EnsureStorageCreatedAsync(cancellationToken);
 
     /// <summary>Disposes the container, which disposes what it created (the model provider) once; a second call does nothing.</summary>
     public void Dispose() => services.Dispose();

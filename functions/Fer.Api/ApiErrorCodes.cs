@@ -13,6 +13,8 @@ public static class ApiErrorCodes
     public const string BlobInvalid = "blob-invalid";
     public const string BlobNotFound = "blob-not-found";
     public const string FormInvalid = "form-invalid";
+    public const string BodyInvalid = "body-invalid";
+    public const string BodyTooLarge = "body-too-large";
 
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";

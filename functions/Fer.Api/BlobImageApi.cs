@@ -10,10 +10,11 @@ using Microsoft.Extensions.Options;
 namespace Fer.Api;
 
 /// <summary>
-/// <c>GET /api/batches/{batch}/image?blob=NAME</c>: the image a row was made from (its <c>blobName</c>), so that the
-/// page can cut face thumbnails from it. Only blobs of that batch in the faces container, never a name with a
-/// <c>.</c>/<c>..</c> or empty segment or a backslash (which a URL would resolve elsewhere), only up to the classify
-/// route's byte limit, and only images: anything else stored there is refused rather than served.
+/// <c>POST /api/batches/{batch}/image</c> with <c>{"blob": "NAME"}</c>: the image a row was made from (its <c>blobName</c>),
+/// so that the page can cut face thumbnails from it. A POST because names are people's file names: in the body they stay
+/// out of URLs, which hosts write to request logs and telemetry. Only blobs of that batch in the faces container, never
+/// a name with a <c>.</c>/<c>..</c> or empty segment or a backslash (which a URL would resolve elsewhere), only up to the
+/// classify route's byte limit, and only images: anything else stored there is refused rather than served.
 /// </summary>
 public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, IOptions<FerOptions> options)
 {
@@ -23,9 +24,22 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
 
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
-    public async Task<ApiResponse> ImageAsync(string batch, string? blob, CancellationToken cancellationToken)
+    public async Task<ApiResponse> ImageAsync(string batch, BlobImageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiResponse.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed,
+                $"Use POST with {{\"blob\": \"NAME\"}} as the body (NAME a row's blobName), not {request.Method}: the name stays out of the URL.");
+        }
+
+        var (blob, bodyError) = await BlobImageBody.ReadAsync(request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
         if (string.IsNullOrEmpty(blob) || !BelongsTo(blob, batch))
         {
             return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid,

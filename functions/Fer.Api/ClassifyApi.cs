@@ -47,7 +47,7 @@ public sealed partial class ClassifyApi(
             return TooLarge(request.ContentLength.Value);
         }
 
-        var image = await ReadBoundedAsync(request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        var image = await BoundedBody.ReadAsync(request.Body, request.ContentLength, settings.MaxImageBytes, cancellationToken).ConfigureAwait(false);
         if (image is null)
         {
             return TooLarge(null);
@@ -95,25 +95,6 @@ public sealed partial class ClassifyApi(
 
         var uploaded = request.Batch is { } into ? await UploadAsync(into, image, cancellationToken).ConfigureAwait(false) : null;
         return new ApiResponse(HttpStatusCode.OK, new ClassifyAnswer([.. results.Select(FaceItem.From)], uploaded, milliseconds));
-    }
-
-    /// <summary>The body, or null when it is longer than the limit: never more than the limit and one byte is read.</summary>
-    private async Task<byte[]?> ReadBoundedAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
-    {
-        var limit = settings.MaxImageBytes;
-        using var buffer = new MemoryStream((int)Math.Clamp(contentLength ?? 81_920, 0, limit));
-        var chunk = new byte[81_920];
-        int read;
-        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                return null;
-            }
-        }
-
-        return buffer.ToArray();
     }
 
     private async Task<UploadedBlob> UploadAsync(string batch, byte[] image, CancellationToken cancellationToken)

@@ -25,13 +25,14 @@ internal static class ApiEndpoints
         api.MapPost(ReclassifyApi.Route, (HttpContext context, string batch, ReclassifyApi handler) => Send(context, handler.StartAsync(batch, context.RequestAborted)));
         api.MapGet(ReclassifyApi.StatusRoute, (HttpContext context, string batch, ReclassifyApi handler) => Send(context, handler.StatusAsync(batch, context.RequestAborted)));
 
-        // Every method reaches the handler, which answers anything but POST with a JSON 405, as in the function app.
+        // Every method reaches these two handlers, which answer anything but POST with a JSON 405, as in the function app.
         api.Map("classify", (HttpContext context, ClassifyApi handler) =>
         {
             var request = context.Request;
             return Send(context, handler.ClassifyAsync(new ClassifyRequest(request.Method, request.ContentLength, request.ContentType, request.Body, request.Query["batch"]), context.RequestAborted));
         });
-        api.MapGet(BlobImageApi.Route, (HttpContext context, string batch, BlobImageApi handler) => Send(context, handler.ImageAsync(batch, context.Request.Query["blob"], context.RequestAborted)));
+        api.Map(BlobImageApi.Route, (HttpContext context, string batch, BlobImageApi handler) =>
+            Send(context, handler.ImageAsync(batch, new BlobImageRequest(context.Request.Method, context.Request.ContentLength, context.Request.Body), context.RequestAborted)));
         api.MapGet(WebPage.Route, (HttpContext context) => Send(context, Task.FromResult(WebPage.Get(null))));
         api.MapGet(WebPage.FileRoute, (HttpContext context, string file) => Send(context, Task.FromResult(WebPage.Get(file))));
         api.MapGet("health", (HttpContext context, ResultsApi handler) => Send(context, Task.FromResult(handler.Health())));

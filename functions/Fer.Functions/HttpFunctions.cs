@@ -43,19 +43,18 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
         [HttpTrigger(AuthorizationLevel.Function, Route = "classify")] HttpRequestData request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var length = request.Headers.TryGetValues("Content-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var n) ? n : (long?)null;
         var type = request.Headers.TryGetValues("Content-Type", out var types) ? types.FirstOrDefault() : null;
         var batch = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["batch"];
-        return await Write(request, await classify.ClassifyAsync(new ClassifyRequest(request.Method, length, type, request.Body, batch), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return await Write(request, await classify.ClassifyAsync(new ClassifyRequest(request.Method, ContentLength(request), type, request.Body, batch), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
+    /// <summary>Every method reaches the handler, as for classify: a GET gets a JSON 405 saying to POST the name.</summary>
     [Function("BlobImage")]
     public async Task<HttpResponseData> BlobImage(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = BlobImageApi.Route)] HttpRequestData request, string batch, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, Route = BlobImageApi.Route)] HttpRequestData request, string batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var blob = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["blob"];
-        return await Write(request, await images.ImageAsync(batch, blob, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return await Write(request, await images.ImageAsync(batch, new BlobImageRequest(request.Method, ContentLength(request), request.Body), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     [Function("Health")]
@@ -78,6 +77,10 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
     public static Task<HttpResponseData> PageFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = WebPage.FileRoute)] HttpRequestData request, string file) =>
         Write(request, WebPage.Get(file));
+
+    /// <summary>The Content-Length header; null for a chunked body.</summary>
+    private static long? ContentLength(HttpRequestData request) =>
+        request.Headers.TryGetValues("Content-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var n) ? n : null;
 
     private static Task<HttpResponseData> Write(HttpRequestData request, ApiResponse answer) => Write(request, answer.Status, answer.Content(), answer.ContentType);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Fer.Testing;
 using Microsoft.Playwright;
@@ -7,7 +8,8 @@ namespace Fer.Cli.Tests;
 
 /// <summary>
 /// The web page in a real browser (the system's Chromium through Playwright) against <c>fer serve</c> and Azurite:
-/// a photo gets its boxes and bars, a batch its summary, pages, thumbnails and CSV, errors are shown in words.
+/// a photo gets its boxes and bars, a batch its summary, pages, thumbnails and CSV, errors are shown in words, and no
+/// URL the page asks for holds a blob's name (people's file names: hosts log URLs).
 /// With <c>FER_SCREENSHOTS=DIR</c> it also saves the README's screenshots there (docs/images).
 /// </summary>
 [Collection(AzuriteTests.Name)]
@@ -15,12 +17,23 @@ public sealed class BrowserTests(Azurite azurite)
 {
     private static readonly string Photos = Path.Combine(FaceApiReference.RepositoryRoot, "..", "shared", "photos");
     private static readonly string[] Emotions = ["Surprise", "Fear", "Disgust", "Happiness", "Sadness", "Anger", "Neutral"];
+    private const string PrivatePhoto = "family/Jane Doe at the reunion.jpg"; // a person's file name, which must stay out of every URL
     private static readonly LocatorAssertionsToHaveCountOptions Slow = new() { Timeout = 90_000 }; // the first photo loads the model on a busy machine
 
     [Fact]
-    public async Task The_page_boxes_the_faces_of_a_photo_and_pages_a_batch_and_downloads_its_csv()
+    public async Task The_page_boxes_the_faces_of_a_photo_and_pages_a_batch_and_downloads_its_csv_and_keeps_file_names_out_of_urls()
     {
         Assert.Equal(0, await FerCommandLine.RunAsync(["model", "publish", Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), "--promote", "--connection-string", azurite.ConnectionString]));
+        var batch = "browser" + Guid.NewGuid().ToString("N")[..8];
+
+        // The group photo under a person's file name, uploaded and classified as fer upload and fer process do it.
+        var folder = Directory.CreateTempSubdirectory("fer-browser-").FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "family"));
+        File.Copy(Path.Combine(Photos, "group_10mpx.jpg"), Path.Combine(folder, PrivatePhoto));
+        Assert.Equal(0, await FerCommandLine.RunAsync(["upload", folder, "--batch", batch, "--connection-string", azurite.ConnectionString]));
+        Assert.Equal(0, await FerCommandLine.RunAsync(["process", "--batch", batch, "--connection-string", azurite.ConnectionString]));
+        Directory.Delete(folder, recursive: true);
+
         await using var serve = await LocalServe.StartAsync(azurite.ConnectionString, TimeSpan.FromMinutes(4));
         using var http = new HttpClient { BaseAddress = serve.Api };
         using var playwright = await Playwright.CreateAsync();
@@ -30,8 +43,14 @@ public sealed class BrowserTests(Azurite azurite)
             Args = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"], // a synthetic camera, allowed without a prompt
         });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 800 } });
+        var requests = new ConcurrentQueue<IRequest>();
+        page.Request += (_, request) => requests.Enqueue(request);
         SetDefaultExpectTimeout(30_000); // CI runs the other test projects beside this one on two cores
-        var batch = "browser" + Guid.NewGuid().ToString("N")[..8];
+
+        using var summary = await http.GetAsync($"batches/{batch}/summary");
+        var privateFaces = System.Text.Json.JsonDocument.Parse(await summary.Content.ReadAsStringAsync()).RootElement.GetProperty("total").GetInt32();
+        Assert.True(privateFaces > 10, $"the group photo has {privateFaces} rows, not a page's worth");
+
         await page.GotoAsync(new Uri(serve.Api, "ui").ToString());
 
         // An error is the API's sentence, shown on the page.
@@ -60,11 +79,10 @@ public sealed class BrowserTests(Azurite azurite)
         await Expect(page.Locator("#batch-name")).ToHaveValueAsync(batch);
         await Screenshot("page-photo.png", path => page.ScreenshotAsync(new() { Path = path }));
 
-        // The other two photos join the batch through the API; their rows are as many as the faces classify found.
-        var faces = 4;
-        foreach (var name in new[] { "biden_7mpx.jpg", "group_10mpx.jpg" })
+        // Another photo joins the batch through the API; its rows are as many as the faces classify found.
+        var faces = privateFaces + 4;
+        using (var upload = await http.PostAsync($"classify?batch={batch}", new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(Photos, "biden_7mpx.jpg")))))
         {
-            using var upload = await http.PostAsync($"classify?batch={batch}", new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(Photos, name))));
             faces += System.Text.Json.JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("items").GetArrayLength();
         }
 
@@ -77,6 +95,7 @@ public sealed class BrowserTests(Azurite azurite)
         var rows = page.Locator("#rows tbody tr");
         await Expect(rows).ToHaveCountAsync(10);
         await Expect(page.Locator("#rows tbody img.thumb").First).ToHaveAttributeAsync("src", new Regex("^data:image/jpeg"));
+        await Expect(rows.Filter(new() { HasText = PrivatePhoto }).First.Locator("img.thumb")).ToHaveAttributeAsync("src", new Regex("^data:image/jpeg"));
         await Expect(page.Locator("#page-previous")).ToBeDisabledAsync();
         var pages = (faces + 9) / 10;
         for (var next = 2; next <= pages; next++)
@@ -108,7 +127,15 @@ public sealed class BrowserTests(Azurite azurite)
         Assert.Equal(batch + ".csv", download.SuggestedFilename);
         Assert.StartsWith("blobName,face,faceCount,status,emotion,confidence,Surprise,", csv[0], StringComparison.Ordinal);
         Assert.Equal(faces + 1, csv.Length);
-        Assert.All(csv[1..], line => Assert.Matches($"^{batch}/upload-[^,]+,[0-9]+,[0-9]+,classified,({string.Join('|', Emotions)}),", line));
+        Assert.All(csv[1..], line => Assert.Matches($"^{batch}/(upload-[^,]+|{Regex.Escape(PrivatePhoto)}),[0-9]+,[0-9]+,classified,({string.Join('|', Emotions)}),", line));
+        Assert.Equal(privateFaces, csv.Count(line => line.StartsWith($"{batch}/{PrivatePhoto},", StringComparison.Ordinal)));
+
+        // Each image was asked for once, by POST with its name in the body; no URL the page asked for holds the name
+        // ("Jane" survives any URL encoding unchanged).
+        var imageRequests = requests.Where(r => new Uri(r.Url).AbsolutePath == $"/api/batches/{batch}/image").ToList();
+        Assert.Equal(["POST", "POST", "POST"], imageRequests.Select(r => r.Method));
+        Assert.Contains(imageRequests, r => r.PostData == $"{{\"blob\":\"{batch}/{PrivatePhoto}\"}}");
+        Assert.DoesNotContain(requests.Select(r => r.Url), url => url.Contains("Jane", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Only when asked (FER_SCREENSHOTS=DIR, relative to the repository): the README's pictures are regenerated on purpose, not by every run.</summary>

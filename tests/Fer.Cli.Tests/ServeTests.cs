@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Fer.Api;
@@ -33,6 +34,8 @@ public sealed class ServeTests(Azurite azurite)
         using var get = await http.GetAsync("classify");
         using var missing = await http.GetAsync("no-such-route");
         using var wrongMethod = await http.GetAsync($"batches/{batch}/reclassify");
+        using var imageByGet = await http.GetAsync($"batches/{batch}/image?blob={Uri.EscapeDataString(rows[0].GetProperty("blobName").GetString()!)}");
+        using var imageByPost = await http.PostAsync($"batches/{batch}/image", JsonContent.Create(new { blob = rows[0].GetProperty("blobName").GetString() }));
         using var openApi = await http.GetAsync("openapi.json");
         await serve.DisposeAsync();
 
@@ -46,6 +49,8 @@ public sealed class ServeTests(Azurite azurite)
         Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (get.StatusCode, (await Json(get)).GetProperty("code").GetString()));
         Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.NotFound), (missing.StatusCode, (await Json(missing)).GetProperty("code").GetString()));
         Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (wrongMethod.StatusCode, (await Json(wrongMethod)).GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (imageByGet.StatusCode, (await Json(imageByGet)).GetProperty("code").GetString())); // the name goes in a POST body, not the URL
+        Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (imageByPost.StatusCode, imageByPost.Content.Headers.ContentType?.MediaType));
         Assert.Equal("3.0.3", (await Json(openApi)).GetProperty("openapi").GetString());
         Assert.Equal(0, await serve.Serving);
     }

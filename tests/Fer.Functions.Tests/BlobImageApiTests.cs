@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Fer.Api;
 using Fer.Testing;
@@ -6,7 +7,10 @@ using SkiaSharp;
 
 namespace Fer.Functions.Tests;
 
-/// <summary>The image route serves a row's image from its own batch only: no other batch, no dot segments, no non-image, no missing blob.</summary>
+/// <summary>
+/// The image route serves a row's image from its own batch only: no other batch, no dot segments, no non-image, no
+/// missing blob. The name comes in a POST body (never the URL, which hosts log): any other method or body is refused.
+/// </summary>
 [Collection(AzuriteTests.Name)]
 public sealed class BlobImageApiTests(Azurite azurite)
 {
@@ -18,8 +22,8 @@ public sealed class BlobImageApiTests(Azurite azurite)
         await host.UploadAsync("mine/people/one.png", png);
         await host.UploadAsync("loose.png", png);
 
-        var answer = await host.Get<BlobImageApi>().ImageAsync("mine", "mine/people/one.png", CancellationToken.None);
-        var rootBlob = await host.Get<BlobImageApi>().ImageAsync("default", "loose.png", CancellationToken.None);
+        var answer = await Post(host, "mine", "mine/people/one.png");
+        var rootBlob = await Post(host, "default", "loose.png");
 
         Assert.Equal((HttpStatusCode.OK, "image/png"), (answer.Status, answer.ContentType));
         Assert.Equal(png, answer.Content());
@@ -27,7 +31,6 @@ public sealed class BlobImageApiTests(Azurite azurite)
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("")]
     [InlineData("other/one.png")]
     [InlineData("mine/../other/one.png")]
@@ -36,12 +39,12 @@ public sealed class BlobImageApiTests(Azurite azurite)
     [InlineData("mine/..\\other\\one.png")]
     [InlineData("mine/../../models/fer/current.json")]
     [InlineData("loose.png")]
-    public async Task A_blob_outside_the_batch_is_a_400_and_nothing_is_read(string? blob)
+    public async Task A_blob_outside_the_batch_is_a_400_and_nothing_is_read(string blob)
     {
         using var host = new FunctionHost(azurite);
         await host.UploadAsync("other/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
 
-        var answer = await host.Get<BlobImageApi>().ImageAsync("mine", blob, CancellationToken.None);
+        var answer = await Post(host, "mine", blob);
 
         Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid), (answer.Status, Code(answer)));
     }
@@ -52,12 +55,90 @@ public sealed class BlobImageApiTests(Azurite azurite)
         using var host = new FunctionHost(azurite);
         await host.UploadAsync("mine/page.html", "<script>alert(1)</script>"u8.ToArray());
 
-        var missing = await host.Get<BlobImageApi>().ImageAsync("mine", "mine/none.jpg", CancellationToken.None);
-        var html = await host.Get<BlobImageApi>().ImageAsync("mine", "mine/page.html", CancellationToken.None);
+        var missing = await Post(host, "mine", "mine/none.jpg");
+        var html = await Post(host, "mine", "mine/page.html");
 
         Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (missing.Status, Code(missing)));
         Assert.Equal((HttpStatusCode.UnsupportedMediaType, "image-unrecognised-format"), (html.Status, Code(html)));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("mine/one.png")]
+    [InlineData("blob=mine/one.png")]
+    [InlineData("[\"mine/one.png\"]")]
+    [InlineData("{}")]
+    [InlineData("{\"Blob\": \"mine/one.png\"}")]
+    [InlineData("{\"blob\": null}")]
+    [InlineData("{\"blob\": 5}")]
+    [InlineData("{\"blob\": [\"mine/one.png\"]}")]
+    [InlineData("{\"blob\": \"mine/one.png\"")]
+    public async Task A_body_that_is_not_a_json_object_with_a_string_blob_is_a_400_body_invalid(string body)
+    {
+        using var host = new FunctionHost(azurite);
+        await host.UploadAsync("mine/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
+
+        var answer = await Send(host, "mine", "POST", Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.Status, Code(answer)));
+        Assert.Contains("{\"blob\": \"NAME\"}", Message(answer), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_of_invalid_utf8_is_a_400_body_invalid()
+    {
+        using var host = new FunctionHost(azurite);
+
+        var answer = await Send(host, "mine", "POST", [.. "{\"blob\": \"mine/"u8, 0xff, .. ".png\"}"u8]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.Status, Code(answer)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_8_KB_is_a_413_whether_its_length_is_declared_or_not(bool declared)
+    {
+        using var host = new FunctionHost(azurite);
+        var padded = Encoding.UTF8.GetBytes($"{{\"blob\": \"mine/one.png\"{new string(' ', 8 * 1024)}}}");
+        var longest = Encoding.UTF8.GetBytes($"{{\"blob\": \"mine/{string.Concat(Enumerable.Repeat("\\u00e9", 1019))}\"}}"); // 1,024 characters, all but mine/ \u-escaped
+        using var stream = new MemoryStream(padded);
+
+        var answer = await host.Get<BlobImageApi>().ImageAsync("mine", new BlobImageRequest("POST", declared ? padded.Length : null, stream), CancellationToken.None);
+        var longestName = await Send(host, "mine", "POST", longest);
+
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge), (answer.Status, Code(answer)));
+        Assert.Equal(declared ? 0 : 8 * 1024 + 1, stream.Position); // a declared length over the limit is refused unread, any other read no further than the limit and a byte
+        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (longestName.Status, Code(longestName))); // the longest legal name, every character \u-escaped, fits
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Any_method_but_post_is_a_405_that_says_to_post_the_name(string method)
+    {
+        using var host = new FunctionHost(azurite);
+        await host.UploadAsync("mine/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
+
+        var answer = await Send(host, "mine", method, Body("mine/one.png"));
+
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (answer.Status, Code(answer)));
+        Assert.Contains("POST with {\"blob\": \"NAME\"}", Message(answer), StringComparison.Ordinal);
+    }
+
+    private static Task<ApiResponse> Post(FunctionHost host, string batch, string blob) => Send(host, batch, "POST", Body(blob));
+
+    private static byte[] Body(string blob) => JsonSerializer.SerializeToUtf8Bytes(new { blob });
+
+    private static async Task<ApiResponse> Send(FunctionHost host, string batch, string method, byte[] body)
+    {
+        using var stream = new MemoryStream(body);
+        return await host.Get<BlobImageApi>().ImageAsync(batch, new BlobImageRequest(method, body.Length, stream), CancellationToken.None);
+    }
+
     private static string? Code(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement.GetProperty("code").GetString();
+
+    private static string Message(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement.GetProperty("error").GetString()!;
 }

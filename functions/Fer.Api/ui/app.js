@@ -289,7 +289,10 @@ function row(item) {
   return tr;
 }
 
-/** The face cut from its image (fetched once per image, with the key in a header rather than in an img URL). */
+/**
+ * The face cut from its image, fetched once per image with the key in a header and the blob name in a POST body:
+ * names are people's file names, and URLs end up in request logs and telemetry.
+ */
 function thumbnail(item) {
   const img = document.createElement('img');
   img.className = 'thumb';
@@ -297,8 +300,8 @@ function thumbnail(item) {
   img.width = 56;
   img.height = 56;
   if (!images.has(item.blobName)) {
-    const path = `batches/${encodeURIComponent(view.batch)}/image?blob=${encodeURIComponent(item.blobName)}`;
-    images.set(item.blobName, api(path).then((r) => r.blob()).then((b) => createImageBitmap(b)));
+    const request = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ blob: item.blobName }) };
+    images.set(item.blobName, api(`batches/${encodeURIComponent(view.batch)}/image`, request).then((r) => r.blob()).then((b) => createImageBitmap(b)));
   }
   images.get(item.blobName).then((bitmap) => {
     const { x, y, width, height } = item.box;

@@ -15,6 +15,8 @@ public static class ApiErrorCodes
     public const string FormInvalid = "form-invalid";
     public const string BodyInvalid = "body-invalid";
     public const string BodyTooLarge = "body-too-large";
+    public const string ContinuationTokenInvalid = "continuation-token-invalid";
+    public const string ContinuationTokenInQuery = "continuation-token-in-query";
 
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";

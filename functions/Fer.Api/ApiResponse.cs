@@ -4,9 +4,14 @@ using Fer.Inference;
 
 namespace Fer.Api;
 
-/// <summary>An HTTP answer, whichever host sends it: a status and a body, JSON (serialized with <see cref="FerJson.Options"/>) unless it is an <see cref="ApiFile"/>.</summary>
+/// <summary>An HTTP answer, whichever host sends it: a status, a body, JSON (serialized with <see cref="FerJson.Options"/>) unless it is an <see cref="ApiFile"/>, and any headers besides Content-Type.</summary>
 public sealed record ApiResponse(HttpStatusCode Status, object Body)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    /// <summary>Headers each host adds to the answer as they are (Content-Type is not one of them: see <see cref="ContentType"/>).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = NoHeaders;
+
     /// <summary>A 4xx/5xx answer: a stable <paramref name="code"/> (the blob path's ErrorCode where one exists) and a sentence.</summary>
     public static ApiResponse Error(HttpStatusCode status, string code, string message) => new(status, new ApiError(code, message));
 

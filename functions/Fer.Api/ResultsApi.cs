@@ -17,8 +17,18 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models)
 
     private static readonly string[] Statuses = [ClassificationStatus.Classified, ClassificationStatus.Rejected, ClassificationStatus.Failed];
 
-    public async Task<ApiResponse> ResultsAsync(string batch, string? emotion, string? status, string? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the batch's rows. <paramref name="continuationToken"/> is the <see cref="ContinuationHeader"/> request
+    /// header's value; <paramref name="tokenInQuery"/> says the URL had a <c>continuationToken</c> parameter, which is
+    /// refused first, whatever else the request says, so that a client that still sends it learns at once.
+    /// </summary>
+    public async Task<ApiResponse> ResultsAsync(string batch, string? emotion, string? status, string? pageSize, string? continuationToken, bool tokenInQuery, CancellationToken cancellationToken)
     {
+        if (tokenInQuery)
+        {
+            return BadRequest(ApiErrorCodes.ContinuationTokenInQuery, $"send the continuation token in the {ContinuationHeader.Name} header, not as ?{ContinuationHeader.RefusedQueryParameter}=: a token in a URL would put file names into request logs.");
+        }
+
         if (emotion is not null && !EmotionLabels.Canonical.Contains(emotion, StringComparer.Ordinal))
         {
             return BadRequest("emotion-unknown", $"emotion '{emotion}' is not one of {string.Join(", ", EmotionLabels.Canonical)}.");
@@ -38,12 +48,15 @@ public sealed class ResultsApi(ResultsStore results, ModelProvider models)
         string? tableToken = null;
         if (continuationToken is not null && (tableToken = ContinuationToken.Unwrap(continuationToken, batch, emotion, status)) is null)
         {
-            return BadRequest("continuation-token-invalid", "continuationToken is not one this route returned for this batch and these filters; start again without it.");
+            return BadRequest(ApiErrorCodes.ContinuationTokenInvalid, $"the {ContinuationHeader.Name} header is not a token this route returned for this batch and these filters; start again without it.");
         }
 
         var page = await results.QueryAsync(batch, emotion, status, size, tableToken, cancellationToken).ConfigureAwait(false);
         var next = page.ContinuationToken is { } token ? ContinuationToken.Wrap(token, batch, emotion, status) : null;
-        return new ApiResponse(HttpStatusCode.OK, new ResultsPageItem(batch, [.. page.Rows.Select(ResultItem.From)], next));
+
+        // The body keeps the token too: clients read it there, and a body is not logged as a URL is.
+        var answer = new ApiResponse(HttpStatusCode.OK, new ResultsPageItem(batch, [.. page.Rows.Select(ResultItem.From)], next));
+        return next is null ? answer : answer with { Headers = new Dictionary<string, string> { [ContinuationHeader.Name] = next } };
     }
 
     public async Task<ApiResponse> SummaryAsync(string batch, CancellationToken cancellationToken) =>

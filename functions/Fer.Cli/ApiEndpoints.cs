@@ -18,7 +18,8 @@ internal static class ApiEndpoints
         api.MapGet("batches/{batch}/results", (HttpContext context, string batch, ResultsApi handler) =>
         {
             var query = context.Request.Query;
-            return Send(context, handler.ResultsAsync(batch, query["emotion"], query["status"], query["pageSize"], query["continuationToken"], context.RequestAborted));
+            var token = (string?)context.Request.Headers[ContinuationHeader.Name];
+            return Send(context, handler.ResultsAsync(batch, query["emotion"], query["status"], query["pageSize"], token, query.ContainsKey(ContinuationHeader.RefusedQueryParameter), context.RequestAborted));
         });
         api.MapGet("batches/{batch}/summary", (HttpContext context, string batch, ResultsApi handler) => Send(context, handler.SummaryAsync(batch, context.RequestAborted)));
         api.MapDelete(BatchDeletionApi.Route, (HttpContext context, string batch, BatchDeletionApi handler) => Send(context, handler.DeleteAsync(batch, context.RequestAborted)));
@@ -56,6 +57,11 @@ internal static class ApiEndpoints
     private static async Task Send(HttpContext context, Task<ApiResponse> handling)
     {
         var answer = await handling.ConfigureAwait(false);
+        foreach (var (name, value) in answer.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         await Write(context, answer.Status, answer.Content(), answer.ContentType).ConfigureAwait(false);
     }
 

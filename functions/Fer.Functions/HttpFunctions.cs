@@ -14,7 +14,9 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
-        return await Write(request, await api.ResultsAsync(batch, query["emotion"], query["status"], query["pageSize"], query["continuationToken"], cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var token = request.Headers.TryGetValues(ContinuationHeader.Name, out var tokens) ? tokens.FirstOrDefault() : null;
+        var tokenInQuery = query[ContinuationHeader.RefusedQueryParameter] is not null;
+        return await Write(request, await api.ResultsAsync(batch, query["emotion"], query["status"], query["pageSize"], token, tokenInQuery, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     [Function("Summary")]
@@ -82,13 +84,18 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
     private static long? ContentLength(HttpRequestData request) =>
         request.Headers.TryGetValues("Content-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var n) ? n : null;
 
-    private static Task<HttpResponseData> Write(HttpRequestData request, ApiResponse answer) => Write(request, answer.Status, answer.Content(), answer.ContentType);
+    private static Task<HttpResponseData> Write(HttpRequestData request, ApiResponse answer) => Write(request, answer.Status, answer.Content(), answer.ContentType, answer.Headers);
 
-    private static async Task<HttpResponseData> Write(HttpRequestData request, HttpStatusCode status, byte[] content, string contentType = ApiJson.ContentType)
+    private static async Task<HttpResponseData> Write(HttpRequestData request, HttpStatusCode status, byte[] content, string contentType = ApiJson.ContentType, IReadOnlyDictionary<string, string>? headers = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = request.CreateResponse(status);
         response.Headers.Add("Content-Type", contentType);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            response.Headers.Add(name, value);
+        }
+
         await response.Body.WriteAsync(content).ConfigureAwait(false);
         return response;
     }

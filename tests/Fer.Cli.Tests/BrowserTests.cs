@@ -9,7 +9,7 @@ namespace Fer.Cli.Tests;
 /// <summary>
 /// The web page in a real browser (the system's Chromium through Playwright) against <c>fer serve</c> and Azurite:
 /// a photo gets its boxes and bars, a batch its summary, pages, thumbnails and CSV, errors are shown in words, and no
-/// URL the page asks for holds a blob's name (people's file names: hosts log URLs).
+/// URL the page asks for holds a blob's name or a continuation token that leads to one (people's file names: hosts log URLs).
 /// With <c>FER_SCREENSHOTS=DIR</c> it also saves the README's screenshots there (docs/images).
 /// </summary>
 [Collection(AzuriteTests.Name)]
@@ -45,6 +45,8 @@ public sealed class BrowserTests(Azurite azurite)
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 800 } });
         var requests = new ConcurrentQueue<IRequest>();
         page.Request += (_, request) => requests.Enqueue(request);
+        var responses = new ConcurrentQueue<IResponse>();
+        page.Response += (_, response) => responses.Enqueue(response);
         SetDefaultExpectTimeout(30_000); // CI runs the other test projects beside this one on two cores
 
         using var summary = await http.GetAsync($"batches/{batch}/summary");
@@ -136,6 +138,48 @@ public sealed class BrowserTests(Azurite azurite)
         Assert.Equal(["POST", "POST", "POST"], imageRequests.Select(r => r.Method));
         Assert.Contains(imageRequests, r => r.PostData == $"{{\"blob\":\"{batch}/{PrivatePhoto}\"}}");
         Assert.DoesNotContain(requests.Select(r => r.Url), url => url.Contains("Jane", StringComparison.OrdinalIgnoreCase));
+
+        // Paging crossed a boundary inside the private photo's rows (it has more than a page of them, and they sort
+        // together), so a continuation token led to the file's name, in base64 where "Jane" above would not see it:
+        // the tokens went in the x-fer-continuation header both ways, the response header being the body's token, and
+        // no URL held a token, the table token inside it or that token's row key.
+        var issued = new List<string>();
+        foreach (var answer in responses.Where(r => new Uri(r.Url).AbsolutePath == $"/api/batches/{batch}/results"))
+        {
+            var bodyToken = (await answer.JsonAsync())!.Value.GetProperty("continuationToken").GetString();
+            Assert.Equal(bodyToken, await answer.HeaderValueAsync(Fer.Api.ContinuationHeader.Name));
+            if (bodyToken is not null)
+            {
+                issued.Add(bodyToken);
+            }
+        }
+
+        var sent = new List<string>();
+        foreach (var request in requests.Where(r => new Uri(r.Url).AbsolutePath == $"/api/batches/{batch}/results"))
+        {
+            if (await request.HeaderValueAsync(Fer.Api.ContinuationHeader.Name) is { } token)
+            {
+                sent.Add(token);
+            }
+        }
+
+        var tableTokens = issued.Distinct().Select(DecodedTableToken).ToList();
+        Assert.Contains(tableTokens, table => Fer.Inference.Storage.TableKeys.Decode(NextRowKey(table))!.StartsWith(PrivatePhoto + "~", StringComparison.Ordinal));
+        Assert.Equal(pages - 1, sent.Distinct().Count()); // every page after the first was asked for with its token
+        Assert.Equal(issued.Distinct().Order(StringComparer.Ordinal), sent.Distinct().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(requests.Select(r => r.Url), url => url.Contains("continuationToken=", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(requests.Select(r => r.Url), url => issued.Concat(tableTokens).Concat(tableTokens.Select(NextRowKey)).Any(token => url.Contains(token, StringComparison.Ordinal) || url.Contains(Uri.EscapeDataString(token), StringComparison.Ordinal)));
+    }
+
+    /// <summary>The next row key in a table token as Azurite writes it: base64 of the partition key, a space, base64 of the row key (a face row's key is its blob's path, escaped, + "~" + the face index).</summary>
+    private static string NextRowKey(string tableToken) =>
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(tableToken.Split(' ')[1]));
+
+    /// <summary>The table's own token inside one the results route issued (base64url JSON [batch, emotion, status, table token], a dot, a checksum): what a URL would have leaked.</summary>
+    private static string DecodedTableToken(string token)
+    {
+        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.', StringComparison.Ordinal)));
+        return System.Text.Json.JsonSerializer.Deserialize<string?[]>(payload)![3]!;
     }
 
     /// <summary>Only when asked (FER_SCREENSHOTS=DIR, relative to the repository): the README's pictures are regenerated on purpose, not by every run.</summary>

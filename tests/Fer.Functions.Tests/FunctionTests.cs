@@ -76,7 +76,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
 
         await function.Run(photo, photo.Name, CancellationToken.None);
         await function.Run(blank, blank.Name, CancellationToken.None);
-        var results = JsonDocument.Parse(Json((await api.ResultsAsync("party", null, null, null, null, CancellationToken.None)).Body)).RootElement.GetProperty("items").EnumerateArray().ToList();
+        var results = JsonDocument.Parse(Json((await api.ResultsAsync("party", null, null, null, null, tokenInQuery: false, CancellationToken.None)).Body)).RootElement.GetProperty("items").EnumerateArray().ToList();
         var summary = JsonDocument.Parse(Json((await api.SummaryAsync("party", CancellationToken.None)).Body)).RootElement;
         var health = Json(api.Health().Body);
 
@@ -132,7 +132,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
 
-        var answer = await host.Get<ResultsApi>().ResultsAsync("any", emotion, status, pageSize, null, CancellationToken.None);
+        var answer = await host.Get<ResultsApi>().ResultsAsync("any", emotion, status, pageSize, null, tokenInQuery: false, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
     }

@@ -7,7 +7,7 @@ using SkiaSharp;
 
 namespace Fer.Functions.Tests;
 
-/// <summary>The results route's refusals: page sizes out of range, and continuation tokens it did not issue for the batch and filters.</summary>
+/// <summary>The results route's paging and refusals: the continuation token travels in the x-fer-continuation header both ways, never in the URL; page sizes out of range, tokens it did not issue for the batch and filters, and a token in the query string are refused.</summary>
 [Collection(AzuriteTests.Name)]
 public sealed class ResultsApiTests(Azurite azurite) : IDisposable
 {
@@ -28,7 +28,7 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
 
-        var answer = await host.Get<ResultsApi>().ResultsAsync("any", null, null, pageSize, null, CancellationToken.None);
+        var answer = await host.Get<ResultsApi>().ResultsAsync("any", null, null, pageSize, null, tokenInQuery: false, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Equal("page-size-invalid", Parse(answer).GetProperty("code").GetString());
@@ -38,36 +38,94 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
     public async Task Only_the_continuation_token_issued_for_the_batch_is_taken()
     {
         using var host = new FunctionHost(azurite);
+        await ClassifyAsync(host, "paged", "other");
+
+        var api = host.Get<ResultsApi>();
+        var first = Parse(await Page(api, "paged", "1", null));
+        var token = first.GetProperty("continuationToken").GetString()!;
+        var otherBatchToken = Parse(await Page(api, "other", "1", null)).GetProperty("continuationToken").GetString()!;
+        var second = await Page(api, "paged", "1", token);
+        var changed = token[..5] + (token[5] == 'A' ? 'B' : 'A') + token[6..];
+        var refused = new[]
+        {
+            await Page(api, "paged", "1", changed),
+            await Page(api, "paged", "1", "garbage"),
+            await Page(api, "paged", "1", ""),
+            await Page(api, "paged", "1", otherBatchToken),
+            await api.ResultsAsync("paged", "Happiness", null, "1", token, tokenInQuery: false, CancellationToken.None),
+        };
+
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("blobName").GetString(), Parse(second).GetProperty("items")[0].GetProperty("blobName").GetString());
+        Assert.All(refused, answer => Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInvalid), (answer.Status, Parse(answer).GetProperty("code").GetString())));
+    }
+
+    [Fact]
+    public async Task The_header_token_pages_through_a_batch_with_every_row_once_and_the_answer_header_equals_the_body()
+    {
+        using var host = new FunctionHost(azurite);
+        await ClassifyAsync(host, "headers");
+        var api = host.Get<ResultsApi>();
+
+        var first = await Page(api, "headers", "2", null);
+        var token = Parse(first).GetProperty("continuationToken").GetString();
+        var second = await Page(api, "headers", "2", token);
+        var all = Parse(await Page(api, "headers", "10", null));
+
+        Assert.NotNull(token);
+        Assert.Equal(token, first.Headers[ContinuationHeader.Name]);
+        Assert.Equal(JsonValueKind.Null, Parse(second).GetProperty("continuationToken").ValueKind);
+        Assert.DoesNotContain(ContinuationHeader.Name, second.Headers.Keys);
+        var paged = new[] { first, second }.SelectMany(answer => Rows(Parse(answer))).ToList();
+        Assert.Equal(2, Rows(Parse(first)).Count());
+        Assert.Equal(Rows(all).ToList(), paged); // none twice, none missing, in the table's order
+        Assert.Equal(3, paged.Count);
+    }
+
+    [Fact]
+    public async Task A_continuation_token_in_the_query_string_is_refused_with_its_own_code_even_when_it_is_valid()
+    {
+        using var host = new FunctionHost(azurite);
+        await ClassifyAsync(host, "queried");
+        var api = host.Get<ResultsApi>();
+        var token = Parse(await Page(api, "queried", "1", null)).GetProperty("continuationToken").GetString();
+
+        var answers = new[]
+        {
+            await api.ResultsAsync("queried", null, null, "1", null, tokenInQuery: true, CancellationToken.None),
+            await api.ResultsAsync("queried", null, null, "1", token, tokenInQuery: true, CancellationToken.None),
+        };
+
+        Assert.NotNull(token);
+        Assert.All(answers, answer =>
+        {
+            Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInQuery), (answer.Status, Parse(answer).GetProperty("code").GetString()));
+            Assert.Contains(ContinuationHeader.Name, Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Empty(answer.Headers);
+        });
+    }
+
+    /// <summary>Three small images in each batch, classified with a published test model: one row each.</summary>
+    private async Task ClassifyAsync(FunctionHost host, params string[] batches)
+    {
         TestModels.Export(models, seed: 6);
         await host.Get<ModelStore>().PublishAsync(models, promote: true);
-        foreach (var batch in new[] { "paged", "other" })
+        foreach (var batch in batches)
         {
             for (var i = 0; i < 3; i++)
             {
                 await host.UploadAsync($"{batch}/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(i * 60), 0, 0)));
             }
+
+            await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync(batch);
         }
-
-        var api = host.Get<ResultsApi>();
-        await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync("paged");
-        await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync("other");
-        var first = Parse(await api.ResultsAsync("paged", null, null, "1", null, CancellationToken.None));
-        var token = first.GetProperty("continuationToken").GetString()!;
-        var otherBatchToken = Parse(await api.ResultsAsync("other", null, null, "1", null, CancellationToken.None)).GetProperty("continuationToken").GetString()!;
-        var second = await api.ResultsAsync("paged", null, null, "1", token, CancellationToken.None);
-        var changed = token[..5] + (token[5] == 'A' ? 'B' : 'A') + token[6..];
-        var refused = new[]
-        {
-            await api.ResultsAsync("paged", null, null, "1", changed, CancellationToken.None),
-            await api.ResultsAsync("paged", null, null, "1", "garbage", CancellationToken.None),
-            await api.ResultsAsync("paged", null, null, "1", otherBatchToken, CancellationToken.None),
-            await api.ResultsAsync("paged", "Happiness", null, "1", token, CancellationToken.None),
-        };
-
-        Assert.Equal(HttpStatusCode.OK, second.Status);
-        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("blobName").GetString(), Parse(second).GetProperty("items")[0].GetProperty("blobName").GetString());
-        Assert.All(refused, answer => Assert.Equal((HttpStatusCode.BadRequest, "continuation-token-invalid"), (answer.Status, Parse(answer).GetProperty("code").GetString())));
     }
+
+    private static Task<ApiResponse> Page(ResultsApi api, string batch, string pageSize, string? headerToken) =>
+        api.ResultsAsync(batch, null, null, pageSize, headerToken, tokenInQuery: false, CancellationToken.None);
+
+    private static IEnumerable<string> Rows(JsonElement page) =>
+        page.GetProperty("items").EnumerateArray().Select(item => $"{item.GetProperty("blobName").GetString()}#{item.GetProperty("face")}");
 
     private static JsonElement Parse(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
 }

@@ -203,12 +203,13 @@ function initCamera() {
 const view = { batch: '', emotion: '', status: '', pageSize: 25, tokens: [null], page: 0 };
 let images = new Map(); // blobName -> Promise<ImageBitmap>, for this batch's thumbnails
 
-function resultsPath(pageSize, token) {
+/** A page of the batch's rows; the token goes in a header, never the URL: it leads to a file name, and hosts log URLs. */
+async function resultsPage(pageSize, token) {
   const query = new URLSearchParams({ pageSize: String(pageSize) });
   if (view.emotion) query.set('emotion', view.emotion);
   if (view.status) query.set('status', view.status);
-  if (token) query.set('continuationToken', token);
-  return `batches/${encodeURIComponent(view.batch)}/results?${query}`;
+  const headers = token ? { 'x-fer-continuation': token } : {};
+  return (await api(`batches/${encodeURIComponent(view.batch)}/results?${query}`, { headers })).json();
 }
 
 async function showBatch() {
@@ -256,7 +257,7 @@ function showSummary(summary) {
 }
 
 async function showPage() {
-  const page = await (await api(resultsPath(view.pageSize, view.tokens[view.page]))).json();
+  const page = await resultsPage(view.pageSize, view.tokens[view.page]);
   view.tokens[view.page + 1] = page.continuationToken;
   $('rows').tBodies[0].replaceChildren(...page.items.map(row));
   const filters = [view.emotion, view.status].filter(Boolean).join(', ');
@@ -351,7 +352,7 @@ async function downloadCsv() {
   try {
     let token = null;
     do {
-      const page = await (await api(resultsPath(CSV_PAGE_SIZE, token))).json();
+      const page = await resultsPage(CSV_PAGE_SIZE, token);
       for (const item of page.items) {
         const box = item.box || {};
         const values = [item.blobName, item.face, item.faceCount, item.status, item.emotion, item.confidence,

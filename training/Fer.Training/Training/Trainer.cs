@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace Fer.Training.Training;
 
 /// <summary>
-/// The seed's two-stage recipe. Stage 1 trains the head (and CBAM, unless seed-exact) on a frozen
+/// The seed's two-stage recipe. Stage 1 trains the head (and CBAM, unless report-exact) on a frozen
 /// backbone; stage 2 starts from the best checkpoint so far and trains everything, with early
 /// stopping on the monitored validation metric. After every epoch the run directory holds a
 /// checkpoint and <see cref="RunState"/>, so an interrupted run resumes where it stopped.

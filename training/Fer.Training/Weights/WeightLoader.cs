@@ -117,7 +117,7 @@ public static class WeightLoader
         WeightFormat.ImageNetOnnx =>
             $"The model is {model.Options.Depth.ToArchitectureName()}; ML.NET's ImageNet ResNet has basic blocks 2, 2, 2, 3: use --backbone resnet20.",
         WeightFormat.ReportPth =>
-            "The seed's checkpoint is a ResNet-50 with Light CBAM and 7 classes: use --backbone resnet50 --cbam light.",
+            "The student report's checkpoint (report-pth) is a ResNet-50 with Light CBAM and 7 classes: use --backbone resnet50 --cbam light.",
         _ =>
             $"This checkpoint was made for another configuration; the model here is {model.Options.Depth.ToArchitectureName()} " +
             $"with CBAM '{model.Options.Cbam.ToOptionName()}' and {model.Options.NumClasses} classes.",

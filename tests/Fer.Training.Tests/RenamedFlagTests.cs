@@ -68,6 +68,4 @@ public sealed class RenamedFlagTests
 
     private static List<string> Warnings(string error) =>
         [.. error.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith("fer-train: warning:", StringComparison.Ordinal))];
-
-    private static (int Exit, string Output, string Error) Export(string[] args) => TrainCommandTests.FerTrain(args);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Fer.Training.Cli;
 using Fer.Training.Reporting;
 using Fer.Training.Training;
+using Fer.Training.Weights;
 
 namespace Fer.Training.Tests;
 
@@ -47,17 +48,23 @@ public sealed class RunFilesSpellingTests
     public void An_older_run_started_with_the_report_recipe_keeps_it_under_its_new_name()
     {
         using var temp = new TempDirectory();
-        var options = JsonSerializer.Serialize(Options(temp.File("faces")), SnakeCase).Replace("\"report_exact\":false", "\"seed_exact\":true", StringComparison.Ordinal);
+        var options = JsonSerializer.Serialize(Options(temp.File("faces")) with { WeightsFormat = WeightFormat.ReportPth }, SnakeCase)
+            .Replace("\"report_exact\":false", "\"seed_exact\":true", StringComparison.Ordinal)
+            .Replace("\"weights_format\":\"report_pth\"", "\"weights_format\":\"seed\"", StringComparison.Ordinal);
         Assert.Contains("\"seed_exact\":true", options, StringComparison.Ordinal);
+        Assert.Contains("\"weights_format\":\"seed\"", options, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(temp.Path, RunFiles.ConfigFile), $$"""{"options": {{options}}}""");
 
         var read = RunFiles.ReadOptions(temp.Path);
         Assert.True(read.ReportExact);
+        Assert.Equal(WeightFormat.ReportPth, read.WeightsFormat);
 
         RunFiles.WriteConfig(temp.Path, read, new Dictionary<string, object?>());
         var json = File.ReadAllText(Path.Combine(temp.Path, RunFiles.ConfigFile));
         Assert.Contains("\"reportExact\": true", json, StringComparison.Ordinal);
+        Assert.Contains("\"weightsFormat\": \"reportPth\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("seed_exact", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(": \"seed\"", json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -126,6 +126,7 @@ public sealed record TrainingOptions
 
     public string? Weights { get; init; }
 
+    [JsonConverter(typeof(WeightFormatJsonConverter))]
     public WeightFormat WeightsFormat { get; init; } = WeightFormat.Torchvision;
 
     public string Device { get; init; } = "cpu";

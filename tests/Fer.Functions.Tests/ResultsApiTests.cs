@@ -52,6 +52,7 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
             await Page(api, "paged", "1", "garbage"),
             await Page(api, "paged", "1", ""),
             await Page(api, "paged", "1", otherBatchToken),
+            await Page(api, "paged", "1", WithValidChecksum("{\"not\": \"an array\"}")),
             await api.ResultsAsync("paged", "Happiness", null, "1", token, tokenInQuery: false, CancellationToken.None),
         };
 
@@ -128,4 +129,11 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
         page.GetProperty("items").EnumerateArray().Select(item => $"{item.GetProperty("blobName").GetString()}#{item.GetProperty("face")}");
 
     private static JsonElement Parse(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
+
+    /// <summary>A token whose checksum matches but whose payload is not the four strings a real token holds: the checksum is no secret.</summary>
+    private static string WithValidChecksum(string payload)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes) + "." + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(bytes).AsSpan(0, 12));
+    }
 }

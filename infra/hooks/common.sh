@@ -67,7 +67,7 @@ retry() {
 }
 
 # json_get FILE FILTER: a string from a JSON file, with jq or python3 (FILTER is a jq path such as
-# .version or .onnx.sha256). Prints nothing when the value is missing or not a string.
+# .version). Prints nothing when the value is missing or not a string.
 json_get() {
   local file="$1" filter="$2"
   if command -v jq >/dev/null 2>&1; then
@@ -83,15 +83,5 @@ if isinstance(value, str):
 PY
   else
     die "reading $file needs jq or python3; install one of them."
-  fi
-}
-
-sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d ' ' -f 1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d ' ' -f 1
-  else
-    die "computing a SHA-256 needs sha256sum or shasum."
   fi
 }

@@ -54,33 +54,31 @@ key="$(retry "reading the blobs_extension key of $app" blobs_extension_key)" \
 
 endpoint="https://$app_host/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=$key"
 
+# The same settings whether the subscription is created or updated (an update brings an old one up to date).
+subscription_settings=(
+  --system-topic-name "$topic" --name "$subscription"
+  --endpoint-type webhook
+  --endpoint "$endpoint"
+  --included-event-types "$event_type"
+  --subject-begins-with "$subject_prefix"
+  --deadletter-identity systemassigned
+  --deadletter-identity-endpoint "$dead_letter_container"
+  --output none
+)
+
 if azs eventgrid system-topic event-subscription show --resource-group "$group" \
   --system-topic-name "$topic" --name "$subscription" --output none >/dev/null 2>&1; then
   log "updating event subscription $subscription on $topic"
   retry "update of event subscription $subscription" \
     azs eventgrid system-topic event-subscription update --resource-group "$group" \
-      --system-topic-name "$topic" --name "$subscription" \
-      --endpoint-type webhook \
-      --endpoint "$endpoint" \
-      --included-event-types "$event_type" \
-      --subject-begins-with "$subject_prefix" \
-      --deadletter-identity systemassigned \
-      --deadletter-identity-endpoint "$dead_letter_container" \
-      --output none \
+      "${subscription_settings[@]}" \
     || die "could not update event subscription $subscription on $topic."
 else
   # Event Grid calls the endpoint to validate it; a cold app may miss the first handshake: retry.
   log "creating event subscription $subscription on $topic ($event_type under $subject_prefix -> $function_name)"
   retry "creation of event subscription $subscription" \
     azs eventgrid system-topic event-subscription create --resource-group "$group" \
-      --system-topic-name "$topic" --name "$subscription" \
-      --endpoint-type webhook \
-      --endpoint "$endpoint" \
-      --included-event-types "$event_type" \
-      --subject-begins-with "$subject_prefix" \
-      --deadletter-identity systemassigned \
-      --deadletter-identity-endpoint "$dead_letter_container" \
-      --output none \
+      "${subscription_settings[@]}" \
     || die "could not create event subscription $subscription on $topic: Event Grid must reach https://$app_host/runtime/webhooks/blobs and get the validation answer from function $function_name."
 fi
 log "BlobCreated events under $container/ now reach $function_name"

@@ -1,8 +1,8 @@
 namespace Fer.Infra.Tests;
 
 /// <summary>
-/// A stand-in `az` (and `dotnet`, for the fer CLI) for running the hook scripts offline: it logs every call, keeps blobs as files
-/// under a state folder, and answers the few commands the hooks use. Each instance owns a temporary
+/// A stand-in `az` (and `dotnet`, for the fer CLI) for running the hook scripts offline: it logs every call, keeps the
+/// models container's blobs as files under a state folder (for the fake `dotnet`), and answers the few commands the hooks use. Each instance owns a temporary
 /// folder, removed on dispose.
 /// </summary>
 internal sealed class FakeAz : IDisposable
@@ -12,38 +12,9 @@ internal sealed class FakeAz : IDisposable
         set -euo pipefail
         printf '%s\n' "$*" >>"$FAKE_AZ_LOG"
         state="$FAKE_AZ_STATE"
-        args=("$@")
-        opt() {
-          local i
-          for ((i = 0; i < ${#args[@]}; i++)); do
-            if [ "${args[$i]}" = "--$1" ]; then printf '%s' "${args[$((i + 1))]}"; return 0; fi
-          done
-          return 1
-        }
-        blob() { printf '%s/blobs/%s/%s' "$state" "$(opt container-name)" "$(opt name)"; }
         case "$1 $2 ${3:-}" in
           "account show "*)
             [ ! -f "$state/logged-out" ] || { echo "Please run 'az login' to setup account." >&2; exit 1; }
-            ;;
-          "storage blob exists")
-            [ "$(opt auth-mode)" = login ] || { echo "fake az: --auth-mode login expected" >&2; exit 2; }
-            if [ -f "$(blob)" ]; then echo true; else echo false; fi
-            ;;
-          "storage blob show")
-            [ -f "$(blob)" ] || { echo "BlobNotFound" >&2; exit 3; }
-            wc -c <"$(blob)" | tr -d ' '
-            ;;
-          "storage blob upload")
-            [ "$(opt auth-mode)" = login ] || { echo "fake az: --auth-mode login expected" >&2; exit 2; }
-            if [ -f "$state/deny-uploads" ]; then
-              echo "AuthorizationPermissionMismatch" >&2; exit 1
-            fi
-            mkdir -p "$(dirname "$(blob)")"
-            cp "$(opt file)" "$(blob)"
-            ;;
-          "storage blob download")
-            [ -f "$(blob)" ] || { echo "BlobNotFound" >&2; exit 3; }
-            cp "$(blob)" "$(opt file)"
             ;;
           "functionapp keys list")
             if [ -f "$state/blobs_extension" ]; then cat "$state/blobs_extension"; else echo ""; fi

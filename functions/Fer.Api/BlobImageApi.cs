@@ -69,9 +69,8 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
         }
 
         var bytes = content.ToArray();
-        var (_, contentType) = ImageUpload.Format(bytes);
-        return contentType.StartsWith("image/", StringComparison.Ordinal)
-            ? ApiResponse.File(bytes, contentType)
+        return ImageFormat.Sniff(bytes) is { } format
+            ? ApiResponse.File(bytes, format.ContentType)
             : ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
     }
 

@@ -99,10 +99,11 @@ public sealed partial class ClassifyApi(
 
     private async Task<UploadedBlob> UploadAsync(string batch, byte[] image, CancellationToken cancellationToken)
     {
-        var name = ImageUpload.BlobName(batch, image, clock.GetUtcNow());
+        var format = ImageFormat.Sniff(image);
+        var name = ImageUpload.BlobName(batch, format, clock.GetUtcNow());
         await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = ImageUpload.Format(image).ContentType },
+            HttpHeaders = new BlobHttpHeaders { ContentType = ImageUpload.ContentType(format) },
         }, cancellationToken).ConfigureAwait(false);
         LogUploaded(logger, faces.Name, new BlobNameHash(name));
         foreach (var listener in listeners)

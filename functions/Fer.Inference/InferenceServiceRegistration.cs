@@ -42,25 +42,13 @@ public static class InferenceServiceRegistration
         // Disposable (ONNX Runtime sessions): the container that creates it disposes it, once.
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ClassificationPipeline>();
-        services.AddSingleton(sp => new BatchProcessor(
-            Faces(sp),
-            sp.GetRequiredService<ModelProvider>(),
-            sp.GetRequiredService<ResultsStore>(),
-            sp.GetRequiredService<ClassificationPipeline>(),
-            sp.GetRequiredService<IOptions<FerOptions>>()));
-        services.AddSingleton(sp => new BatchDeleter(Faces(sp), sp.GetRequiredService<ResultsStore>(), sp.GetRequiredService<IOptions<FerOptions>>()));
-        services.AddSingleton(sp => new Reconciler(
-            Faces(sp),
-            sp.GetRequiredService<BatchProcessor>(),
-            sp.GetRequiredService<ResultsStore>(),
-            sp.GetRequiredService<ModelProvider>(),
-            sp.GetRequiredService<IOptions<FerOptions>>(),
-            sp.GetRequiredService<IOptions<ReconcilerOptions>>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Reconciler>>(),
-            sp.GetRequiredService<TimeProvider>()));
+        // The faces container comes by its key ([FromKeyedServices] on their constructors).
+        services.AddSingleton<BatchProcessor>();
+        services.AddSingleton<BatchDeleter>();
+        services.AddSingleton<Reconciler>();
         services.AddSingleton(sp => new ReclassifyMessages(sp.GetRequiredService<StorageConnection>().CreateQueueServiceClient().GetQueueClient(ReclassifyMessages.Name)));
         services.AddSingleton<ReclassifyRuns>();
-        services.AddSingleton(sp => new ReclassifyWorker(Faces(sp), sp.GetRequiredService<ClassificationPipeline>(), sp.GetRequiredService<ReclassifyRuns>()));
+        services.AddSingleton<ReclassifyWorker>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
@@ -13,7 +14,7 @@ public sealed record BatchDeletion(string Batch, int BlobsDeleted, int RowsDelet
 /// then its rows and its re-classification state. Blobs go first, so that nothing re-creates rows afterwards but an invocation already running; the
 /// reconciler deletes those as rows of deleted blobs.
 /// </summary>
-public sealed class BatchDeleter(BlobContainerClient faces, ResultsStore results, IOptions<FerOptions> options)
+public sealed class BatchDeleter([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ResultsStore results, IOptions<FerOptions> options)
 {
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 

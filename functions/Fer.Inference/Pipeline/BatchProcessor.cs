@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Azure.Storage.Blobs;
 using Fer.Inference.Classification;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
@@ -16,7 +17,7 @@ public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int
 /// The batch mode of the pipeline: every blob of a batch that has no up-to-date row (same ETag, current
 /// model) is classified through the batch API. Used by <c>fer process</c> and by the reconciler.
 /// </summary>
-public sealed class BatchProcessor(BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
+public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
 {
     /// <summary>Batches downloaded ahead of the model: enough to hide a storage round trip, few enough to bound memory.</summary>
     private const int PrefetchedBatches = 2;

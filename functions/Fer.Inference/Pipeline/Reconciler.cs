@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ public sealed record ReconcileResult(int Batches, int Stale, int Processed, int 
 /// deletes the rows of blobs that no longer exist and rows older than the retention. A second run over the same
 /// storage finds nothing to do.
 /// </summary>
-public sealed class Reconciler(BlobContainerClient faces, BatchProcessor processor, ResultsStore results, ModelProvider models,
+public sealed class Reconciler([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, BatchProcessor processor, ResultsStore results, ModelProvider models,
     IOptions<FerOptions> options, IOptions<ReconcilerOptions> reconcilerOptions, ILogger<Reconciler> logger, TimeProvider time)
 {
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;

@@ -60,8 +60,8 @@ public sealed class EncodedImage : IDisposable
         if (codec is null)
         {
             data.Dispose();
-            throw KnownFormat(encoded) is { } format
-                ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The file starts like a {format} image but its header cannot be read: it is truncated or damaged.")
+            throw ImageFormat.Sniff(encoded) is { } format
+                ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The file starts like a {format.Name} image but its header cannot be read: it is truncated or damaged.")
                 : new ImageRejectedException(ImageErrorCodes.NotAnImage, "The file is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP).");
         }
 
@@ -197,17 +197,6 @@ public sealed class EncodedImage : IDisposable
 
     private static bool SwapsAxes(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
-
-    /// <summary>The format a file claims by its first bytes, or null.</summary>
-    private static string? KnownFormat(ReadOnlySpan<byte> data) => data switch
-    {
-        [0xFF, 0xD8, 0xFF, ..] => "JPEG",
-        [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "PNG",
-        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
-        [(byte)'B', (byte)'M', ..] => "BMP",
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
-        _ => null,
-    };
 
     /// <summary>Drops alpha from premultiplied RGBA, which composites transparent areas over black.</summary>
     private static RgbImage ToRgb(SKBitmap bitmap)

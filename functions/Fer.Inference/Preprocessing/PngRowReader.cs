@@ -21,7 +21,7 @@ internal static class PngRowReader
     {
         PngPixelFormat? format = null;
         var (width, height) = (0, 0);
-        using var compressed = new MemoryStream();
+        using var compressed = new MemoryStream(png.Length); // the pixel data never outgrows the file: one buffer, as the decode budget counts it
         for (var offset = SignatureLength; offset + 12 <= png.Length;)
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(png[offset..]);

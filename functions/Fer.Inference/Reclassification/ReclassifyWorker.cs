@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Fer.Inference.Classification;
 using Fer.Inference.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fer.Inference.Reclassification;
 
@@ -9,7 +10,7 @@ namespace Fer.Inference.Reclassification;
 /// no row), then its counts into the run. A missing model or a storage fault throws, so the queue delivers the
 /// chunk again.
 /// </summary>
-public sealed class ReclassifyWorker(BlobContainerClient faces, ClassificationPipeline pipeline, ReclassifyRuns runs)
+public sealed class ReclassifyWorker([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ClassificationPipeline pipeline, ReclassifyRuns runs)
 {
     public async Task HandleAsync(string message, CancellationToken cancellationToken = default)
     {

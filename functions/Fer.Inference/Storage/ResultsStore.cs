@@ -49,20 +49,10 @@ public sealed class ResultsStore(TableClient table)
     }
 
     /// <summary>Deletes rows that no longer describe their blob (a face that is no longer found); a row already gone is fine.</summary>
-    public async Task DeleteAsync(IEnumerable<EmotionRow> rows, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(IEnumerable<EmotionRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        foreach (var row in rows)
-        {
-            try
-            {
-                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                // Deleted by another invocation of the same blob: the outcome wanted.
-            }
-        }
+        return DeleteKeysAsync(rows.Select(r => (r.PartitionKey, r.RowKey)), cancellationToken);
     }
 
     /// <summary>Deletes every row of a batch, in transactions of up to 100 rows; returns how many.</summary>
@@ -73,23 +63,58 @@ public sealed class ResultsStore(TableClient table)
     public Task<int> DeleteProcessedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
         DeleteWhereAsync(TableClient.CreateQueryFilter($"ProcessedAt lt {cutoff}"), cancellationToken);
 
+    /// <summary>Deletes the rows <paramref name="filter"/> finds, page by page as the query returns them; returns how many it found.</summary>
     private async Task<int> DeleteWhereAsync(string filter, CancellationToken cancellationToken)
     {
-        var keys = new List<TableEntity>();
-        await foreach (var key in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        var found = 0;
+        var pages = Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages();
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            keys.Add(key);
+            found += page.Values.Count;
+            await DeleteKeysAsync(page.Values.Select(k => (k.PartitionKey, k.RowKey)), cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var partition in keys.GroupBy(k => k.PartitionKey))
+        return found;
+    }
+
+    /// <summary>
+    /// Deletes rows by key, in entity-group transactions of up to 100 rows of one partition. A row already gone
+    /// (deleted meanwhile by another writer) is the outcome wanted, but it fails its whole transaction with 404:
+    /// that chunk is then deleted row by row, ignoring 404.
+    /// </summary>
+    internal async Task DeleteKeysAsync(IEnumerable<(string PartitionKey, string RowKey)> keys, CancellationToken cancellationToken)
+    {
+        // Distinct: a transaction may not touch one row twice.
+        foreach (var partition in keys.Distinct().GroupBy(k => k.PartitionKey))
         {
             foreach (var chunk in partition.Chunk(100))
             {
-                await Table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, k, ETag.All)), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.PartitionKey, k.RowKey), ETag.All)), cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    // TableTransactionFailedException is a RequestFailedException; nothing of the failed transaction was deleted.
+                    foreach (var (partitionKey, rowKey) in chunk)
+                    {
+                        await DeleteRowAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
         }
+    }
 
-        return keys.Count;
+    private async Task DeleteRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already gone: the outcome wanted.
+        }
     }
 
     /// <summary>One page of a batch's rows, optionally filtered by emotion and status. Filter values are escaped, never concatenated raw.</summary>

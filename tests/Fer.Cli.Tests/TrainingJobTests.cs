@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Models;
@@ -116,6 +118,44 @@ public sealed class TrainingJobTests(Azurite azurite) : IDisposable
         Assert.Equal(TrainExitCodes.NoSuchRun, noRunExit);
         Assert.Contains("storage has none under training/runs/never-ran/", noRunError, StringComparison.Ordinal);
         Assert.Equal((TrainExitCodes.Failure, "fer-train: --promote needs --publish."), (promoteExit, promoteError.Trim()));
+    }
+
+    [Fact]
+    public void Checkpoints_send_only_files_that_changed_and_restore_brings_back_every_file()
+    {
+        var run = Path.Combine(root, "runs", "ckpt1");
+        Directory.CreateDirectory(run);
+        string[] files = ["config.json", Trainer.LastWeights, Trainer.LastOptimizer, Trainer.BestWeights, "test-split.txt", RunState.FileName];
+        foreach (var file in files)
+        {
+            File.WriteAllText(Path.Combine(run, file), $"{file} of epoch 1");
+        }
+
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(TrainingDataStore.ContainerName);
+        var store = new RunCheckpointStore(container, "ckpt1");
+        Dictionary<string, ETag> Stored() => container.GetBlobs(new GetBlobsOptions { Prefix = "runs/ckpt1/" }).ToDictionary(b => b.Name, b => b.Properties.ETag!.Value);
+
+        store.Upload(run);
+        var first = Stored();
+        store.Upload(run); // nothing touched: nothing sent
+        var unchanged = Stored();
+        // A new state of the same length (as a checkpoint's is): only its last-write time tells it changed.
+        File.WriteAllText(Path.Combine(run, RunState.FileName), $"{RunState.FileName} of epoch 2");
+        File.SetLastWriteTimeUtc(Path.Combine(run, RunState.FileName), DateTime.UtcNow.AddSeconds(1));
+        store.Upload(run);
+        var afterState = Stored();
+
+        Assert.Equal(files.Select(f => $"runs/ckpt1/{f}").Order(), first.Keys.Order());
+        Assert.Equal(first, unchanged);
+        Assert.Equal([$"runs/ckpt1/{RunState.FileName}"], afterState.Where(b => first[b.Key] != b.Value).Select(b => b.Key));
+
+        var restored = Path.Combine(root, "restored", "ckpt1");
+        Assert.True(new RunCheckpointStore(container, "ckpt1").Restore(restored));
+        Assert.Equal(files.Order(), Directory.GetFiles(restored).Select(Path.GetFileName).Order());
+        Assert.All(files, f => Assert.Equal(File.ReadAllText(Path.Combine(run, f)), File.ReadAllText(Path.Combine(restored, f))));
+        Assert.False(new RunCheckpointStore(container, "ckpt-never").Restore(Path.Combine(root, "restored", "ckpt-never")));
+        Assert.False(new RunCheckpointStore(new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("no-such-container"), "ckpt1").Restore(Path.Combine(root, "restored", "none")));
+        Assert.False(Directory.Exists(Path.Combine(root, "restored", "ckpt-never")));
     }
 
     [Fact]

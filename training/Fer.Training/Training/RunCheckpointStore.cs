@@ -1,4 +1,6 @@
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Fer.Inference.TrainingData;
 
 namespace Fer.Training.Training;
@@ -15,6 +17,11 @@ public sealed class RunCheckpointStore
     private static readonly string[] ResumeFiles = ["config.json", Trainer.LastWeights, Trainer.LastOptimizer, Trainer.BestWeights, "test-split.txt", RunState.FileName];
 
     private readonly BlobContainerClient container;
+
+    /// <summary>Each file's last-write time and length when this instance uploaded it.</summary>
+    private readonly Dictionary<string, (DateTime LastWriteUtc, long Length)> uploaded = new(StringComparer.Ordinal);
+
+    private bool containerCreated;
 
     public RunCheckpointStore(BlobContainerClient container, string runName)
     {
@@ -34,26 +41,59 @@ public sealed class RunCheckpointStore
     /// <summary>Whether storage holds a run of this name (its configuration).</summary>
     public bool Exists() => Blob(ResumeFiles[0]).Exists().Value;
 
-    /// <summary>Uploads the run's resumable files that exist (synchronous: it runs between epochs).</summary>
+    /// <summary>
+    /// Uploads the run's resumable files that exist and changed since this instance last sent them (synchronous: it
+    /// runs between epochs). The first call sends them all, so a resumed run's storage is whole again.
+    /// </summary>
     public void Upload(string runDirectory)
     {
-        container.CreateIfNotExists();
-        foreach (var file in ResumeFiles.Where(f => File.Exists(Path.Combine(runDirectory, f))))
+        if (!containerCreated)
         {
-            Blob(file).Upload(Path.Combine(runDirectory, file), overwrite: true);
+            container.CreateIfNotExists(); // once: it is a round trip, and nothing deletes the container during a run
+            containerCreated = true;
+        }
+
+        foreach (var file in ResumeFiles)
+        {
+            var local = new FileInfo(Path.Combine(runDirectory, file));
+            if (!local.Exists)
+            {
+                continue;
+            }
+
+            // The best checkpoint, config.json and test-split.txt rarely change: re-sending them every epoch costs ~100 MB.
+            var version = (local.LastWriteTimeUtc, local.Length);
+            if (uploaded.TryGetValue(file, out var sent) && sent == version)
+            {
+                continue;
+            }
+
+            Blob(file).Upload(local.FullName, overwrite: true);
+            uploaded[file] = version; // only once it is in storage: a failed upload is retried next epoch
         }
     }
 
     /// <summary>Downloads the run into <paramref name="runDirectory"/>; false when storage has no run of this name.</summary>
     public bool Restore(string runDirectory)
     {
-        if (!Exists())
+        // One listing instead of an Exists() round trip per file.
+        HashSet<string> stored;
+        try
+        {
+            stored = container.GetBlobs(new GetBlobsOptions { Prefix = $"{Prefix}{RunName}/" }).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return false; // no run has ever been checkpointed to this storage
+        }
+
+        if (!stored.Contains(Blob(ResumeFiles[0]).Name))
         {
             return false;
         }
 
         Directory.CreateDirectory(runDirectory);
-        foreach (var file in ResumeFiles.Where(f => Blob(f).Exists().Value))
+        foreach (var file in ResumeFiles.Where(f => stored.Contains(Blob(f).Name)))
         {
             var partial = Path.Combine(runDirectory, file + ".partial");
             Blob(file).DownloadTo(partial);

@@ -181,7 +181,7 @@ public sealed class MemoryBoundsTests : IDisposable
     /// <summary>A real locator that throws for one image, as a decoder bug would: the seam production passes its locator through.</summary>
     private sealed class ThrowingLocator(byte[] poison) : FaceLocator(FaceFinding.WholeImage, null)
     {
-        public override T Locate<T>(ReadOnlySpan<byte> encoded, int cropSize, Func<LocatedFaces, T> use) =>
-            encoded.SequenceEqual(poison) ? throw new InvalidOperationException("the decoder broke") : base.Locate(encoded, cropSize, use);
+        public override T Locate<T>(ReadOnlySpan<byte> encoded, int cropSize, Func<LocatedFaces, T> use, FaceCropGeometry? crop = null) =>
+            encoded.SequenceEqual(poison) ? throw new InvalidOperationException("the decoder broke") : base.Locate(encoded, cropSize, use, crop);
     }
 }

@@ -21,6 +21,12 @@ public sealed record ClassificationResult
 
     public double Confidence { get; init; }
 
+    /// <summary>
+    /// True when the confidence is below the model's calibrated threshold (manifest <c>output.uncertainBelow</c>): the
+    /// label is the model's best guess, but doubt it. Null when not classified or the model declares no threshold.
+    /// </summary>
+    public bool? Uncertain { get; init; }
+
     /// <summary>Label -> softmax probability, in the model's label order.</summary>
     public IReadOnlyDictionary<string, double> Scores { get; init; } = new Dictionary<string, double>();
 

@@ -125,7 +125,7 @@ public sealed class EmotionClassifier : IDisposable
             {
                 // The crops become tensors while their decode's memory is still reserved (see FaceLocator.Locate).
                 (located[i], tensors[i]) = faces.Locate(images[i].Span, preprocessor.Size, found =>
-                    (found, found.Faces.Select(face => Tensor(preprocessor.PrepareDecoded(face.Crop))).ToArray()));
+                    (found, found.Faces.Select(face => Tensor(preprocessor.PrepareDecoded(face.Crop))).ToArray()), folder.Manifest.Input.CropGeometry);
                 if (located[i]!.Faces.Count == 0)
                 {
                     aboutFile[i] = ClassificationResult.Rejected(ImageErrorCodes.NoFace, "No face was found in the image.", Version)
@@ -175,8 +175,8 @@ public sealed class EmotionClassifier : IDisposable
         return results;
     }
 
-    /// <summary>Numerically stable softmax, in double.</summary>
-    public static double[] Softmax(ReadOnlySpan<float> logits)
+    /// <summary>Numerically stable softmax, in double, of the logits times <paramref name="scale"/> (1 / temperature).</summary>
+    public static double[] Softmax(ReadOnlySpan<float> logits, double scale = 1)
     {
         var max = double.NegativeInfinity;
         foreach (var value in logits)
@@ -188,7 +188,7 @@ public sealed class EmotionClassifier : IDisposable
         var sum = 0.0;
         for (var i = 0; i < logits.Length; i++)
         {
-            exps[i] = Math.Exp(logits[i] - max);
+            exps[i] = Math.Exp((logits[i] - max) * scale);
             sum += exps[i];
         }
 
@@ -254,7 +254,8 @@ public sealed class EmotionClassifier : IDisposable
 
     private ClassificationResult FromLogits(ReadOnlySpan<float> logits)
     {
-        var probabilities = Softmax(logits);
+        var output = folder.Manifest.Output;
+        var probabilities = Softmax(logits, output.Scale);
         var best = 0;
         for (var c = 1; c < probabilities.Length; c++)
         {
@@ -270,6 +271,7 @@ public sealed class EmotionClassifier : IDisposable
             Status = ClassificationStatus.Classified,
             Emotion = labels[best],
             Confidence = probabilities[best],
+            Uncertain = output.UncertainBelow is { } threshold ? probabilities[best] < threshold : null,
             Scores = labels.Select((label, c) => (label, c)).ToDictionary(x => x.label, x => probabilities[x.c]),
             ModelVersion = Version,
         };

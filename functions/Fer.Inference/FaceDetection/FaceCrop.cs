@@ -12,20 +12,25 @@ namespace Fer.Inference.FaceDetection;
 /// </summary>
 public static class FaceCrop
 {
-    /// <summary>The margin added on every side, as a share of the box's longer side.</summary>
+    /// <summary>The default margin added on every side, as a share of the box's longer side (see <see cref="FaceCropGeometry"/>).</summary>
     public const double Margin = 0.1;
 
-    public static RgbImage Square(RgbImage image, FaceBox box, double degrees = 0)
+    public static RgbImage Square(RgbImage image, FaceBox box, double degrees = 0, FaceCropGeometry? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(box);
-        var side = Math.Max(1, (int)Math.Round(Math.Max(box.Width, box.Height) * (1 + (2 * Margin))));
-        var left = (int)Math.Round(box.X + (box.Width / 2.0) - (side / 2.0));
-        var top = (int)Math.Round(box.Y + (box.Height / 2.0) - (side / 2.0));
-        var half = (side - 1) / 2.0;
-        var (centreX, centreY) = (left + half, top + half);
+        geometry ??= FaceCropGeometry.Default;
+        var longSide = Math.Max(box.Width, box.Height);
+        var side = Math.Max(1, (int)Math.Round(geometry.Side(longSide)));
         var radians = degrees * Math.PI / 180;
         var (cos, sin) = degrees == 0 ? (1.0, 0.0) : (Math.Cos(radians), Math.Sin(radians));
+
+        // The shift runs along the face's own vertical axis, which the eye line's turn tilts.
+        var shift = geometry.ShiftY * longSide;
+        var left = (int)Math.Round(box.X + (box.Width / 2.0) - (side / 2.0) - (shift * sin));
+        var top = (int)Math.Round(box.Y + (box.Height / 2.0) - (side / 2.0) + (shift * cos));
+        var half = (side - 1) / 2.0;
+        var (centreX, centreY) = (left + half, top + half);
         var pixels = new byte[side * side * 3];
         for (var y = 0; y < side; y++)
         {

@@ -47,7 +47,7 @@ public class FaceLocator
     /// face's crop at least <paramref name="cropSize"/> pixels wide (the model's input size): it is shrunk to that
     /// size anyway, so a larger decode would cost time and change nothing that matters.
     /// </summary>
-    public LocatedFaces Locate(ReadOnlySpan<byte> encoded, int cropSize) => Locate(encoded, cropSize, faces => faces);
+    public LocatedFaces Locate(ReadOnlySpan<byte> encoded, int cropSize, FaceCropGeometry? crop = null) => Locate(encoded, cropSize, faces => faces, crop);
 
     /// <summary>
     /// As <see cref="Locate(ReadOnlySpan{byte}, int)"/>, handing the faces to <paramref name="use"/> while the memory of
@@ -55,9 +55,10 @@ public class FaceLocator
     /// what outlives them there. Detection and cropping reserve one after the other, never both at once, so that
     /// images waiting for room never hold any.
     /// </summary>
-    public virtual T Locate<T>(ReadOnlySpan<byte> encoded, int cropSize, Func<LocatedFaces, T> use)
+    public virtual T Locate<T>(ReadOnlySpan<byte> encoded, int cropSize, Func<LocatedFaces, T> use, FaceCropGeometry? crop = null)
     {
         ArgumentNullException.ThrowIfNull(use);
+        crop ??= FaceCropGeometry.Default;
         using var image = EncodedImage.Open(encoded, limits);
         var (width, height) = (image.Width, image.Height);
         if (Mode == FaceFinding.WholeImage)
@@ -87,17 +88,17 @@ public class FaceLocator
         }
 
         var boxes = detected.Select(face => ToBox(face, scaleX, scaleY, width, height)).ToList();
-        var smallestCrop = boxes.Min(box => Math.Max(box.Width, box.Height) * (1 + (2 * FaceCrop.Margin)));
+        var smallestCrop = boxes.Min(box => crop.Side(Math.Max(box.Width, box.Height)));
         var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Min(1.0, cropSize / smallestCrop));
         var decodesAgain = Math.Max(reduced.Width, reduced.Height) < neededLongSide;
         var (plannedWidth, plannedHeight) = decodesAgain ? image.DecodedSize(neededLongSide) : (reduced.Width, reduced.Height);
         using var cropsReserved = limits.Budget.Reserve(reduced.Pixels.Length
             + (decodesAgain ? image.EstimateBytes(neededLongSide) : 0)
-            + CropBytes(boxes.Select(box => Scale(box, (double)plannedWidth / width, (double)plannedHeight / height))));
+            + CropBytes(boxes.Select(box => Scale(box, (double)plannedWidth / width, (double)plannedHeight / height)), crop));
         var source = decodesAgain ? image.Decode(neededLongSide) : reduced;
         var (cropScaleX, cropScaleY) = ((double)source.Width / width, (double)source.Height / height);
         return use(new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
-            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0), box, detected[i].Score, FaceSources.Detected, angles[i]))]));
+            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))]));
     }
 
     /// <summary>
@@ -134,9 +135,9 @@ public class FaceLocator
             : [.. landmarker.LocateAll(reduced, detected).Select(points => EyeLine.Degrees(points, scaleX, scaleY))];
 
     /// <summary>The square crops of these boxes (margin included), and the resizing of the largest, which the preprocessing does next.</summary>
-    private static long CropBytes(IEnumerable<FaceBox> boxes)
+    private static long CropBytes(IEnumerable<FaceBox> boxes, FaceCropGeometry crop)
     {
-        var areas = boxes.Select(box => Math.Pow(Math.Max(box.Width, box.Height) * (1 + (2 * FaceCrop.Margin)), 2)).ToList();
+        var areas = boxes.Select(box => Math.Pow(crop.Side(Math.Max(box.Width, box.Height)), 2)).ToList();
         return (long)((areas.Sum() * 3) + (areas.Max() * ImagePreprocessor.ResizeBytesPerPixel));
     }
 

@@ -14,6 +14,7 @@ internal static class FerTrainCommandLine
     {
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        CalibrateCommand.Create(),
         ExportCommand.Create(),
         ExportFaceDetectorCommand.Create(),
         ExportFaceLandmarksCommand.Create(),

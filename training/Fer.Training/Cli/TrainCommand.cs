@@ -20,8 +20,8 @@ internal static class TrainCommand
     {
         var data = new Option<string?>("--data") { Description = "The data set's root folder, or blob:NAME: a data set uploaded with 'fer data upload' (downloaded to --data-cache, hashes checked)." };
         var dataCache = new Option<DirectoryInfo?>("--data-cache") { Description = $"Where blob: data sets are downloaded (default {TrainingStorage.DefaultDataCache}); files already there with the right hash are kept." };
-        var layout = new Option<string>("--layout") { Description = "folders | rafdb", DefaultValueFactory = _ => "folders" };
-        layout.AcceptOnlyFromAmong("folders", "rafdb");
+        var layout = new Option<string>("--layout") { Description = "folders | rafdb | ferplus (label.csv with ten votes per face beside the images)", DefaultValueFactory = _ => "folders" };
+        layout.AcceptOnlyFromAmong("folders", "rafdb", "ferplus");
         var trainSplit = new Option<string>("--train-split") { Description = "Name of the training split folder.", DefaultValueFactory = _ => "train" };
         var valFrom = new Option<string?>("--val-from") { Description = "Validation: train:F carves a fraction of train (default for 'folders': train:0.1); a split folder's name (e.g. val) uses it whole." };
         var testFrom = new Option<string?>("--test-from") { Description = "Carve a test set from train, never used for training or selection: train:F." };
@@ -53,6 +53,10 @@ internal static class TrainCommand
         var noRotation = new Option<bool>("--no-rotation") { Description = "No random rotation." };
         var translate = new Option<double>("--translate") { Description = "Random shift of up to this fraction of the image (not in the student report; e.g. 0.1).", DefaultValueFactory = _ => 0 };
         var erasing = new Option<double>("--random-erasing") { Description = "Probability of erasing a random rectangle (not in the student report; e.g. 0.5).", DefaultValueFactory = _ => 0 };
+        var scale = new Option<double>("--scale") { Description = "Random zoom in or out by up to this fraction, as detector boxes vary (e.g. 0.15).", DefaultValueFactory = _ => 0 };
+        var edgeFill = new Option<bool>("--edge-fill") { Description = "Fill what rotation, shift and zoom uncover with the edge pixels (as a crop from a photo has context) instead of black." };
+        var blur = new Option<double>("--blur") { Description = "Probability of blurring a face by shrinking it to 25-75 % and back, as small faces in photos are (e.g. 0.2).", DefaultValueFactory = _ => 0 };
+        var noise = new Option<double>("--noise") { Description = "Grey-level Gaussian noise, standard deviation up to this many levels of 255 (e.g. 6).", DefaultValueFactory = _ => 0 };
         var weights = new Option<string?>("--weights") { Description = "Initial weights (.pth or .safetensors), a model folder this project exported (its manifest's normalisation is kept), or 'imagenet': ML.NET's ImageNet ResNet, shipped with fer-train (use --backbone resnet20)." };
         var weightsFormat = WeightsFormatOption.Create(defaultName: "torchvision", note: " (ignored with --weights imagenet or a model folder)");
         var device = new Option<string>("--device") { Description = "cpu | cuda", DefaultValueFactory = _ => "cpu" };
@@ -69,7 +73,7 @@ internal static class TrainCommand
         {
             data, layout, trainSplit, valFrom, testFrom, limitTrain, shape, dropout, batchSize,
             classWeights, stage1Epochs, stage1Lr, stage2Epochs, stage2Lr, schedule, optimizer, momentum, weightDecay, labelSmoothing, patience, monitor,
-            reportExact, seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, weights, weightsFormat, device, threads, output, resume,
+            reportExact, seedExact, seed, noJitter, noFlip, noRotation, translate, erasing, scale, edgeFill, blur, noise, weights, weightsFormat, device, threads, output, resume,
             dataCache, storageArguments.Account, storageArguments.ConnectionString, mirrorAverage, publish, promote,
         };
         command.SetAction(async (parse, ct) =>
@@ -128,6 +132,10 @@ internal static class TrainCommand
                     RotationDegrees = parse.GetValue(noRotation) ? 0 : 10,
                     TranslateFraction = OptionParsing.Fraction(parse.GetValue(translate), "--translate", max: 0.5),
                     ErasingProbability = OptionParsing.Fraction(parse.GetValue(erasing), "--random-erasing", max: 1),
+                    ScaleFraction = OptionParsing.Fraction(parse.GetValue(scale), "--scale", max: 0.5),
+                    EdgeFill = parse.GetValue(edgeFill),
+                    BlurProbability = OptionParsing.Fraction(parse.GetValue(blur), "--blur", max: 1),
+                    NoiseStd = OptionParsing.Fraction(parse.GetValue(noise) / 255, "--noise", max: 0.25) * 255,
                 },
                 BatchSize = parse.GetValue(batchSize),
                 Stage1Epochs = parse.GetValue(stage1Epochs),

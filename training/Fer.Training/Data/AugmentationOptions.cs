@@ -20,7 +20,20 @@ public sealed record AugmentationOptions
     /// <summary>Probability of erasing one random rectangle (2-33 % of the area) to the image's mean grey (not in the seed; RandomErasing).</summary>
     public double ErasingProbability { get; init; }
 
+    /// <summary>Random zoom: a scale drawn from [1 - s, 1 + s], like the spread of a face detector's box sizes (0 turns it off).</summary>
+    public double ScaleFraction { get; init; }
+
+    /// <summary>Fill what a rotation, shift or zoom-out uncovers with the nearest edge pixel, as a crop from a photo has context there, instead of black.</summary>
+    public bool EdgeFill { get; init; }
+
+    /// <summary>Probability of blurring an image by shrinking it to 25-75 % of its size and back (small faces in photos are upscaled like this).</summary>
+    public double BlurProbability { get; init; }
+
+    /// <summary>Grey-level noise: per image a standard deviation drawn from [0, n] (0 turns it off).</summary>
+    public double NoiseStd { get; init; }
+
     public static AugmentationOptions None { get; } = new() { Brightness = 0, Contrast = 0, HorizontalFlip = false, RotationDegrees = 0 };
 
-    public bool Any => Brightness > 0 || Contrast > 0 || HorizontalFlip || RotationDegrees > 0 || TranslateFraction > 0 || ErasingProbability > 0;
+    public bool Any => Brightness > 0 || Contrast > 0 || HorizontalFlip || RotationDegrees > 0 || TranslateFraction > 0 || ErasingProbability > 0 ||
+                       ScaleFraction > 0 || BlurProbability > 0 || NoiseStd > 0;
 }

@@ -6,8 +6,8 @@ namespace Fer.Training.Data;
 /// <summary>
 /// Applies <see cref="AugmentationOptions"/> to a batch of images in [0,255], shape [B,3,S,S], in
 /// the seed's order: colour jitter, horizontal flip, rotation (nearest, zero fill, as torchvision);
-/// then the optional parts the seed did not have: translation (in the same resampling as the rotation)
-/// and random erasing.
+/// then the optional parts the seed did not have: translation and zoom (in the same resampling as the
+/// rotation), blur by shrinking and enlarging, grey-level noise and random erasing.
 /// Random parameters come from a seeded <see cref="Random"/>, so a run is reproducible.
 /// </summary>
 public static class Augmenter
@@ -40,13 +40,15 @@ public static class Augmenter
             x = where(flip, x.flip(3), x);
         }
 
-        if (options.RotationDegrees > 0 || options.TranslateFraction > 0)
+        if (options.RotationDegrees > 0 || options.TranslateFraction > 0 || options.ScaleFraction > 0)
         {
             var theta = new float[n * 6];
             for (var i = 0; i < n; i++)
             {
                 var radians = ((random.NextDouble() * 2) - 1) * options.RotationDegrees * Math.PI / 180;
-                var (sin, cos) = ((float)Math.Sin(radians), (float)Math.Cos(radians));
+                // affine_grid maps output to input coordinates: zooming in by z samples a region 1/z as wide.
+                var zoom = 1 + (((random.NextDouble() * 2) - 1) * options.ScaleFraction);
+                var (sin, cos) = ((float)(Math.Sin(radians) / zoom), (float)(Math.Cos(radians) / zoom));
                 theta[(i * 6) + 0] = cos;
                 theta[(i * 6) + 1] = -sin;
                 theta[(i * 6) + 3] = sin;
@@ -58,7 +60,18 @@ public static class Augmenter
             }
 
             var grid = nn.functional.affine_grid(tensor(theta).view(n, 2, 3), x.shape, align_corners: false);
-            x = nn.functional.grid_sample(x, grid, mode: GridSampleMode.Nearest, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false);
+            var padding = options.EdgeFill ? GridSamplePaddingMode.Border : GridSamplePaddingMode.Zeros;
+            x = nn.functional.grid_sample(x, grid, mode: GridSampleMode.Nearest, padding_mode: padding, align_corners: false);
+        }
+
+        if (options.BlurProbability > 0)
+        {
+            x = ShrinkAndEnlarge(x, options.BlurProbability, random);
+        }
+
+        if (options.NoiseStd > 0)
+        {
+            x = (x + GreyNoise(x, options.NoiseStd, random)).clamp(0, 255);
         }
 
         if (options.ErasingProbability > 0)
@@ -67,6 +80,44 @@ public static class Augmenter
         }
 
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per image, with probability p: bilinear down to 25-75 % of the side, then back up (loses detail as a small face does).</summary>
+    private static Tensor ShrinkAndEnlarge(Tensor x, double probability, Random random)
+    {
+        var (n, size) = ((int)x.shape[0], x.shape[2]);
+        var images = new Tensor[n];
+        for (var i = 0; i < n; i++)
+        {
+            images[i] = x[i..(i + 1)];
+            if (random.NextDouble() < probability)
+            {
+                var small = Math.Max(8, (long)Math.Round(size * (0.25 + (random.NextDouble() * 0.5))));
+                var shrunk = nn.functional.interpolate(images[i], [small, small], mode: InterpolationMode.Area);
+                images[i] = nn.functional.interpolate(shrunk, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
+            }
+        }
+
+        return cat(images, 0);
+    }
+
+    /// <summary>The same Gaussian noise on every channel (the faces are grey), with a standard deviation per image drawn from [0, max].</summary>
+    private static Tensor GreyNoise(Tensor x, double maxStd, Random random)
+    {
+        var (n, height, width) = ((int)x.shape[0], (int)x.shape[2], (int)x.shape[3]);
+        var noise = new float[n * height * width];
+        for (var i = 0; i < n; i++)
+        {
+            var std = random.NextDouble() * maxStd;
+            for (var p = i * height * width; p < (i + 1) * height * width; p++)
+            {
+                // Box-Muller from the run's seeded generator, so a run stays reproducible.
+                var u = 1 - random.NextDouble();
+                noise[p] = (float)(std * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            }
+        }
+
+        return tensor(noise).view(n, 1, height, width).expand_as(x);
     }
 
     /// <summary>RandomErasing: per image, with probability p, one rectangle of 2-33 % of the area and aspect 0.3-3.3 set to the image's mean grey.</summary>

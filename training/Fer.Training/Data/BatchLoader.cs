@@ -4,12 +4,14 @@ using static TorchSharp.torch;
 
 namespace Fer.Training.Data;
 
-/// <summary>One batch ready for the model: normalised inputs [B,3,S,S] and class indices [B].</summary>
-public sealed class Batch(Tensor inputs, Tensor labels) : IDisposable
+/// <summary>One batch ready for the model: normalised inputs [B,3,S,S], class indices [B] and, for voted data, the vote distributions [B,C].</summary>
+public sealed class Batch(Tensor inputs, Tensor labels, Tensor? targets = null) : IDisposable
 {
     public Tensor Inputs { get; } = inputs;
 
     public Tensor Labels { get; } = labels;
+
+    public Tensor? Targets { get; } = targets;
 
     public int Size => (int)Labels.shape[0];
 
@@ -17,6 +19,7 @@ public sealed class Batch(Tensor inputs, Tensor labels) : IDisposable
     {
         Inputs.Dispose();
         Labels.Dispose();
+        Targets?.Dispose();
     }
 }
 
@@ -87,9 +90,17 @@ public static class BatchLoader
         var normalised = new float[n * length];
         var labels = new long[n];
         var plane = cache.Size * cache.Size;
+        float[]? targets = null;
+        var classes = cache.Targets is null ? 0 : cache.Targets.Length / cache.Count;
+        if (cache.Targets is not null)
+        {
+            targets = new float[n * classes];
+        }
+
         for (var b = 0; b < n; b++)
         {
             labels[b] = cache.Labels[indices[b]];
+            cache.Targets?.AsSpan(indices[b] * classes, classes).CopyTo(targets.AsSpan(b * classes, classes));
         }
 
         if (!augmentation.Any)
@@ -121,6 +132,6 @@ public static class BatchLoader
             }
         }
 
-        return new Batch(tensor(normalised).view(n, 3, cache.Size, cache.Size), tensor(labels));
+        return new Batch(tensor(normalised).view(n, 3, cache.Size, cache.Size), tensor(labels), targets is null ? null : tensor(targets).view(n, classes));
     }
 }

@@ -8,4 +8,7 @@ public enum DatasetLayout
 
     /// <summary>RAF-DB from Kaggle: &lt;root&gt;/DATASET/&lt;split&gt;/&lt;1..7&gt;/* plus &lt;root&gt;/&lt;split&gt;_labels.csv (image,label).</summary>
     RafDb,
+
+    /// <summary>FER+: &lt;root&gt;/&lt;split&gt;/label.csv (name, box, ten vote counts) beside the images it names.</summary>
+    FerPlus,
 }

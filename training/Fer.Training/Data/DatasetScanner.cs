@@ -14,6 +14,7 @@ public static class DatasetScanner
     public static bool SplitExists(string root, DatasetLayout layout, string split) => layout switch
     {
         DatasetLayout.RafDb => File.Exists(Path.Combine(root, $"{split}_labels.csv")),
+        DatasetLayout.FerPlus => File.Exists(Path.Combine(root, split, FerPlusLabels.FileName)),
         _ => Directory.Exists(Path.Combine(root, split)),
     };
 
@@ -24,7 +25,12 @@ public static class DatasetScanner
             throw new DirectoryNotFoundException($"Data folder '{root}' does not exist.");
         }
 
-        return layout == DatasetLayout.RafDb ? ScanRafDb(root, split) : ScanFolders(root, split);
+        return layout switch
+        {
+            DatasetLayout.RafDb => ScanRafDb(root, split),
+            DatasetLayout.FerPlus => FerPlusLabels.Scan(root, split),
+            _ => ScanFolders(root, split),
+        };
     }
 
     /// <summary>&lt;root&gt;/&lt;split&gt;/&lt;class&gt;/*: every class folder must map to a label; an unknown one is an error naming it.</summary>

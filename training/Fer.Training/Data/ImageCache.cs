@@ -8,8 +8,9 @@ namespace Fer.Training.Data;
 /// </summary>
 public sealed class ImageCache
 {
-    private ImageCache(int size, byte[] pixels, int[] labels, IReadOnlyList<string> paths, IReadOnlyList<string> failures)
+    private ImageCache(int size, byte[] pixels, int[] labels, float[]? targets, IReadOnlyList<string> paths, IReadOnlyList<string> failures)
     {
+        Targets = targets;
         Size = size;
         Pixels = pixels;
         Labels = labels;
@@ -25,6 +26,9 @@ public sealed class ImageCache
     public byte[] Pixels { get; }
 
     public int[] Labels { get; }
+
+    /// <summary>Count x classes: each image's vote distribution (sums to 1), when every image of the split has votes; otherwise null.</summary>
+    public float[]? Targets { get; }
 
     public IReadOnlyList<string> Paths { get; }
 
@@ -72,7 +76,30 @@ public sealed class ImageCache
             size,
             pixels,
             kept.Select(i => images[i].Label).ToArray(),
+            VoteDistributions(kept.Select(i => images[i]).ToArray()),
             kept.Select(i => images[i].Path).ToArray(),
             errors.Where(e => e is not null).Select(e => e!).ToArray());
+    }
+
+    private static float[]? VoteDistributions(LabelledImage[] images)
+    {
+        if (images.Length == 0 || images.Any(image => image.Votes is null))
+        {
+            return null;
+        }
+
+        var classes = images[0].Votes!.Count;
+        var targets = new float[images.Length * classes];
+        for (var i = 0; i < images.Length; i++)
+        {
+            var votes = images[i].Votes!;
+            var total = votes.Sum();
+            for (var c = 0; c < classes; c++)
+            {
+                targets[(i * classes) + c] = total > 0 ? votes[c] / total : (c == images[i].Label ? 1 : 0);
+            }
+        }
+
+        return targets;
     }
 }

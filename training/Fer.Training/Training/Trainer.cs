@@ -162,7 +162,9 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
                 var inputs = batch.Inputs.to(device);
                 var labels = batch.Labels.to(device);
                 var logits = model.call(inputs);
-                var loss = SmoothedCrossEntropy(logits, labels, options.LabelSmoothing, classWeights);
+                var loss = batch.Targets is { } votes
+                    ? SoftTargetCrossEntropy(logits, votes.to(device), labels, options.LabelSmoothing, classWeights)
+                    : SmoothedCrossEntropy(logits, labels, options.LabelSmoothing, classWeights);
                 loss.backward();
                 optimizer.step();
 
@@ -211,6 +213,28 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
             perImage = perImage + (logProbabilities.mean([1]).neg() * smoothing);
         }
 
+        if (classWeights is null)
+        {
+            return perImage.mean().MoveToOuterDisposeScope();
+        }
+
+        var weights = classWeights.index_select(0, labels);
+        return (perImage * weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Cross-entropy against a target distribution per image (FER+'s votes), smoothed towards uniform by
+    /// <paramref name="smoothing"/>. With <paramref name="classWeights"/>, each image counts with its majority class's weight.
+    /// </summary>
+    public static Tensor SoftTargetCrossEntropy(Tensor logits, Tensor targets, Tensor labels, double smoothing, Tensor? classWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        var logProbabilities = nn.functional.log_softmax(logits, 1);
+        var smoothed = (targets * (1 - smoothing)) + (smoothing / logits.shape[1]);
+        var perImage = (smoothed * logProbabilities).sum([1]).neg();
         if (classWeights is null)
         {
             return perImage.mean().MoveToOuterDisposeScope();

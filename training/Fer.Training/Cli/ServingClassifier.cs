@@ -1,0 +1,52 @@
+using Fer.Inference;
+using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
+using Fer.Inference.Models;
+
+namespace Fer.Training.Cli;
+
+/// <summary>
+/// An exported model opened as serving opens it: for face crops, or for photos with the face detector and landmarks
+/// shipped beside fer-train (as <c>fer classify</c> finds faces). Optionally with a changed manifest, for tuning.
+/// </summary>
+internal sealed class ServingClassifier : IDisposable
+{
+    private readonly FaceDetector? detector;
+    private readonly FaceLandmarker? landmarker;
+    private readonly string? temporaryCopy;
+
+    public ServingClassifier(string modelDirectory, bool photos, Func<ModelManifest, ModelManifest>? change = null)
+    {
+        if (change is not null)
+        {
+            // The classifier reads its settings from the folder, so a changed manifest needs a folder of its own.
+            temporaryCopy = Directory.CreateTempSubdirectory("fer-evaluate-").FullName;
+            var manifest = change(ModelManifest.Load(Path.Combine(modelDirectory, ModelManifest.FileName)));
+            File.Copy(Path.Combine(modelDirectory, manifest.Onnx.File), Path.Combine(temporaryCopy, manifest.Onnx.File));
+            File.WriteAllText(Path.Combine(temporaryCopy, ModelManifest.FileName), manifest.ToJson());
+        }
+
+        if (photos)
+        {
+            detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
+            landmarker = FaceLandmarker.LoadIfPresent(FerOptions.DefaultFaceLandmarksDirectory, message => Console.Error.WriteLine($"fer-train: warning: {message}"));
+        }
+
+        Classifier = EmotionClassifier.Open(temporaryCopy ?? modelDirectory, faces: _ => photos
+            ? new FaceLocator(FaceFinding.Detect, detector, landmarker: landmarker)
+            : new FaceLocator(FaceFinding.WholeImage, null));
+    }
+
+    public EmotionClassifier Classifier { get; }
+
+    public void Dispose()
+    {
+        Classifier.Dispose();
+        detector?.Dispose();
+        landmarker?.Dispose();
+        if (temporaryCopy is not null)
+        {
+            Directory.Delete(temporaryCopy, recursive: true);
+        }
+    }
+}

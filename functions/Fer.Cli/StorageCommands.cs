@@ -59,7 +59,8 @@ internal static class StorageCommands
             var run = await services.Processor.ProcessAsync(parse.GetValue(batch)!, new Progress<int>(n => Console.Error.Write($"\rclassified {n}...")), ct).ConfigureAwait(false);
             Console.Error.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Batch '{parse.GetValue(batch)}': {run.Blobs} blob(s), {run.UpToDate} already up to date, {run.Classified} classified, {run.Rejected} rejected, {run.Failed} failed " +
+                $"Batch '{parse.GetValue(batch)}': {run.Blobs} blob(s), {run.UpToDate} already up to date, {run.Classified} classified, {run.Rejected} rejected, {run.Failed} failed, " +
+                $"{run.OrphanRowsDeleted} row(s) of deleted blobs removed " +
                 $"in {run.Elapsed.TotalSeconds:F1} s ({run.ImagesPerSecond:F1} images/s) with model {services.Provider.Health.Version}."));
             return run.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });

@@ -17,7 +17,7 @@ public sealed class PoisonedBlobFunction(ClassificationPipeline pipeline, IOptio
     /// <summary>The queue the host moves poisoned blob-trigger messages to.</summary>
     public const string PoisonQueue = "webjobs-blobtrigger-poison";
 
-    public const string ErrorCode = "blob-poisoned";
+    public const string ErrorCode = FailureMessages.BlobPoisoned;
 
     [Function("RecordPoisonedBlob")]
     public async Task Run([QueueTrigger(PoisonQueue)] string message, CancellationToken cancellationToken)
@@ -28,8 +28,7 @@ public sealed class PoisonedBlobFunction(ClassificationPipeline pipeline, IOptio
             return; // another function's or container's blob
         }
 
-        await pipeline.RecordFailureAsync(blobName, poisoned.ETag?.Trim('"'), ErrorCode,
-            "Classifying this blob failed on every try the host allows; the reconciler tries it again.", cancellationToken).ConfigureAwait(false);
+        await pipeline.RecordFailureAsync(blobName, poisoned.ETag?.Trim('"'), ErrorCode, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The host's poison message: <c>{"Type":"BlobTrigger","FunctionId":...,"BlobType":...,"ContainerName":...,"BlobName":...,"ETag":...}</c>.</summary>

@@ -28,7 +28,7 @@ public sealed class LogPrivacyTests(Azurite azurite) : IDisposable
         TestModels.Export(models, seed: 41);
         await host.Get<ModelStore>().PublishAsync(models, promote: true);
         var logger = new CapturingLogger();
-        var pipeline = new ClassificationPipeline(host.Get<ModelProvider>(), host.Get<ResultsStore>(), host.Get<IOptions<FerOptions>>(), logger);
+        var pipeline = new ClassificationPipeline(host.Get<ModelProvider>(), host.Get<ResultsStore>(), host.Faces, host.Get<IOptions<FerOptions>>(), logger);
         const string name = "family/Jane Doe at the beach.png";
 
         await pipeline.ProcessAsync(host.Faces.GetBlobClient(name)); // never uploaded: "no longer exists"

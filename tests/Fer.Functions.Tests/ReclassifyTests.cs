@@ -88,7 +88,7 @@ public sealed class ReclassifyTests(Azurite azurite) : IDisposable
             {
                 if (wanted(message.MessageText))
                 {
-                    await function.Run(message.MessageText, CancellationToken.None);
+                    await function.Run(message, CancellationToken.None);
                     handled++;
                 }
 

@@ -104,6 +104,7 @@ public sealed class ReconcilerTests(Azurite azurite) : IDisposable
         var results = host.Get<ResultsStore>();
         await results.UpsertAsync(OldRow("expired", "x.png", TimeSpan.FromDays(8)));
         await results.UpsertAsync(OldRow("recent", "y.png", TimeSpan.FromDays(6)));
+        await host.UploadAsync("recent/y.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Red)); // else its row is an orphan, which goes too
 
         var run = await host.Get<Reconciler>().RunAsync();
 

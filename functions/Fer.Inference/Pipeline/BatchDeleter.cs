@@ -11,8 +11,11 @@ public sealed record BatchDeletion(string Batch, int BlobsDeleted, int RowsDelet
 
 /// <summary>
 /// Deletes a batch: its blobs in the faces container (for the default batch, also the blobs at the container's root),
-/// then its rows and its re-classification state. Blobs go first, so that nothing re-creates rows afterwards but an invocation already running; the
-/// reconciler deletes those as rows of deleted blobs.
+/// then its rows and its re-classification state. Blobs go first: a writer already running (the blob trigger, a
+/// re-classification chunk, <c>fer process</c>) checks its blob after writing its rows and removes them when the blob
+/// is gone (<see cref="ClassificationPipeline.RemoveRowsOfDeletedBlobsAsync"/>), and a row it wrote before that check
+/// was already there for this delete to read. So the delete is complete whatever was in flight; rows a writer could not
+/// remove (it died in between) are orphans, which <c>fer process</c> and the reconciler delete.
 /// </summary>
 public sealed class BatchDeleter([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ResultsStore results, IOptions<FerOptions> options)
 {

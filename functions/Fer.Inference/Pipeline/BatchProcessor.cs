@@ -10,12 +10,16 @@ namespace Fer.Inference.Pipeline;
 /// <summary>Counts of one pass over a batch: blobs, and the rows written (a row per face, or one per blob without a face).</summary>
 public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int Rejected, int Failed, TimeSpan Elapsed)
 {
+    /// <summary>Rows deleted because their blob no longer exists (<c>fer process</c>; the reconciler counts its own).</summary>
+    public int OrphanRowsDeleted { get; init; }
+
     public double ImagesPerSecond => (Blobs - UpToDate) / Math.Max(1e-9, Elapsed.TotalSeconds);
 }
 
 /// <summary>
 /// The batch mode of the pipeline: every blob of a batch that has no up-to-date row (same ETag, current
-/// model) is classified through the batch API. Used by <c>fer process</c> and by the reconciler.
+/// model) is classified through the batch API, and the rows of blobs that no longer exist are deleted. Used by
+/// <c>fer process</c> and by the reconciler.
 /// </summary>
 public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ModelProvider models, ResultsStore results, ClassificationPipeline pipeline, IOptions<FerOptions> options)
 {
@@ -34,8 +38,9 @@ public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistrati
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var scan = await ScanAsync(batch, lease.Model.Version, cancellationToken).ConfigureAwait(false);
+        await results.DeleteAsync(scan.Orphans, cancellationToken).ConfigureAwait(false);
         var counts = await StreamAsync(lease.Model, [.. scan.Stale.Select(listed => listed.Blob)], progress, cancellationToken).ConfigureAwait(false);
-        return new BatchRunResult(scan.Blobs, scan.Blobs - scan.Stale.Count, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed);
+        return new BatchRunResult(scan.Blobs, scan.Blobs - scan.Stale.Count, counts.Classified, counts.Rejected, counts.Failed, clock.Elapsed) { OrphanRowsDeleted = scan.Orphans.Count };
     }
 
     /// <summary>
@@ -71,7 +76,7 @@ public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistrati
             var etag = FaceBlobName.NormalizeETag(item.Properties.ETag);
             var rows = (IReadOnlyList<EmotionRow>?)done.GetValueOrDefault(item.Name) ?? [];
             done.Remove(item.Name);
-            if (!InspectedBlob.IsUpToDate(rows, etag, modelVersion))
+            if (!InspectedBlob.IsUpToDate(name, rows, etag, modelVersion))
             {
                 stale.Add(new ListedBlob(new InspectedBlob(faces.GetBlobClient(item.Name), name, etag, item.Properties.ContentLength ?? 0, rows), item.Properties.LastModified));
             }
@@ -102,6 +107,7 @@ public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistrati
         var toWrite = Channel.CreateUnbounded<EmotionRow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var (classified, rejected, failed, written) = (0, 0, 0, 0);
         var stale = new List<EmotionRow>();
+        var answered = new List<AnsweredBlob>();
 
         async Task DownloadAsync(CancellationToken ct)
         {
@@ -127,6 +133,7 @@ public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistrati
                     rejected += group.NewRows.Count(r => r.Status == ClassificationStatus.Rejected);
                     failed += group.NewRows.Count(r => r.Status == ClassificationStatus.Failed);
                     stale.AddRange(group.StaleRows);
+                    answered.AddRange(group.Answered);
                     foreach (var row in group.NewRows)
                     {
                         toWrite.Writer.TryWrite(row);
@@ -160,6 +167,9 @@ public sealed class BatchProcessor([FromKeyedServices(InferenceServiceRegistrati
 
         // Only once the new rows are in: a reader never finds a blob with no rows at all.
         await results.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
-        return (classified, rejected, failed);
+        var removed = (await pipeline.RemoveRowsOfDeletedBlobsAsync(answered, cancellationToken).ConfigureAwait(false)).SelectMany(rows => rows).ToList();
+        return (classified - removed.Count(r => r.Status == ClassificationStatus.Classified),
+            rejected - removed.Count(r => r.Status == ClassificationStatus.Rejected),
+            failed - removed.Count(r => r.Status == ClassificationStatus.Failed));
     }
 }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Fer.Inference.Classification;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +15,15 @@ namespace Fer.Inference.Pipeline;
 /// (or one row about the whole file: rejected, no face, failed) and delete its rows that no longer apply.
 /// Rows whose BlobETag and ModelVersion match mean the work is done. Bad images become <c>rejected</c> rows; a missing model
 /// or a storage fault is written as <c>failed</c> (when the table is reachable) and thrown, so the
-/// platform retries.
+/// platform retries. Every write is checked afterwards: rows of a blob deleted meanwhile (a batch deleted while its
+/// images were being classified) are removed by their writer, so a delete stays complete whatever was in flight.
 /// </summary>
-public sealed class ClassificationPipeline(ModelProvider models, ResultsStore results, IOptions<FerOptions> options, ILogger<ClassificationPipeline> logger, TimeProvider? time = null)
+public sealed class ClassificationPipeline(ModelProvider models, ResultsStore results, [FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces,
+    IOptions<FerOptions> options, ILogger<ClassificationPipeline> logger, TimeProvider? time = null)
 {
+    /// <summary>Blobs whose existence is checked at once after their rows are written: round trips that wait on nothing but storage.</summary>
+    private const int ConcurrentExistenceChecks = 16;
+
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
@@ -33,11 +39,11 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         {
             lease = await models.AcquireAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelUnavailableException e)
+        catch (ModelUnavailableException)
         {
             foreach (var blob in blobs)
             {
-                await RecordFailureAsync(blob.Name, null, "model-unavailable", e.Message, cancellationToken).ConfigureAwait(false);
+                await RecordFailureAsync(blob.Name, null, FailureMessages.ModelUnavailable, cancellationToken).ConfigureAwait(false);
             }
 
             throw;
@@ -63,6 +69,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         var rows = new List<IReadOnlyList<EmotionRow>?>(blobs.Count);
         var written = new List<EmotionRow>();
         var stale = new List<EmotionRow>();
+        var answered = new List<AnsweredBlob>();
         foreach (var chunk in blobs.Chunk(Math.Max(1, settings.BatchSize)))
         {
             var group = await DownloadAsync(model, chunk, cancellationToken).ConfigureAwait(false);
@@ -70,11 +77,43 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             rows.AddRange(group.Rows);
             written.AddRange(group.NewRows);
             stale.AddRange(group.StaleRows);
+            answered.AddRange(group.Answered);
         }
 
         await results.UpsertManyAsync(written, cancellationToken).ConfigureAwait(false);
         await results.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
-        return rows;
+        var removed = await RemoveRowsOfDeletedBlobsAsync(answered, cancellationToken).ConfigureAwait(false);
+        return removed.Count == 0 ? rows : [.. rows.Select(r => r is not null && removed.Contains(r) ? null : r)];
+    }
+
+    /// <summary>
+    /// Check after write: each blob whose rows were just written must still exist, or its rows are deleted again (a
+    /// blob that is gone gets no rows). A batch delete removes the blobs first and then the rows: a writer that checks
+    /// before the blob is gone wrote before the delete read the rows, which it then deletes; one that checks after
+    /// finds the blob gone. Either way no row outlives the delete. Returns the rows removed, by blob.
+    /// </summary>
+    internal async Task<IReadOnlySet<IReadOnlyList<EmotionRow>>> RemoveRowsOfDeletedBlobsAsync(IReadOnlyList<AnsweredBlob> answered, CancellationToken cancellationToken)
+    {
+        var gone = new System.Collections.Concurrent.ConcurrentBag<AnsweredBlob>();
+        await Parallel.ForEachAsync(answered, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentExistenceChecks, CancellationToken = cancellationToken }, async (blob, token) =>
+        {
+            if (!(await blob.Blob.Blob.ExistsAsync(token).ConfigureAwait(false)).Value)
+            {
+                gone.Add(blob);
+            }
+        }).ConfigureAwait(false);
+        if (gone.IsEmpty)
+        {
+            return new HashSet<IReadOnlyList<EmotionRow>>();
+        }
+
+        await results.DeleteAsync(gone.SelectMany(blob => blob.Rows), cancellationToken).ConfigureAwait(false);
+        foreach (var blob in gone)
+        {
+            Log.RowsOfDeletedBlobRemoved(logger, new BlobNameHash(blob.Blob.Name.BlobName), blob.Rows.Count);
+        }
+
+        return gone.Select(blob => blob.Rows).ToHashSet<IReadOnlyList<EmotionRow>>(ReferenceEqualityComparer.Instance);
     }
 
     /// <summary>
@@ -92,7 +131,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
                 continue; // deleted since it was listed or triggered
             }
 
-            if (InspectedBlob.IsUpToDate(blob.Existing, blob.ETag, model.Version))
+            if (InspectedBlob.IsUpToDate(blob.Name, blob.Existing, blob.ETag, model.Version))
             {
                 group.Rows[i] = blob.Existing;
             }
@@ -162,7 +201,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     private async Task<InspectedBlob?> InspectAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         var name = FaceBlobName.Parse(blob.Name, settings.DefaultBatch);
-        var existing = results.GetBlobRowsAsync(name.Batch, name.PathInBatch, cancellationToken);
+        var existing = results.GetBlobRowsAsync(name, cancellationToken);
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -176,13 +215,23 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
         }
     }
 
-    /// <summary>A face's row (key extended by the face index), or the row about the whole file (the blob's own key).</summary>
+    /// <summary>
+    /// A face's row (key extended by the face index), or the row about the whole file (the blob's own key). A failed
+    /// result's text (it may hold an exception's message) goes to the log; the row gets its code's fixed sentence.
+    /// </summary>
     private EmotionRow Row(FaceBlobName name, string etag, ClassificationResult result, double durationMs)
     {
+        var error = result.Error;
+        if (result.Status == ClassificationStatus.Failed)
+        {
+            Log.ImageFailed(logger, new BlobNameHash(name.BlobName), result.ErrorCode, result.Error);
+            error = FailureMessages.For(result.ErrorCode);
+        }
+
         var row = new EmotionRow
         {
             PartitionKey = TableKeys.Encode(name.Batch),
-            RowKey = result.FaceIndex is { } face ? TableKeys.FaceKey(name.PathInBatch, face) : TableKeys.Encode(name.PathInBatch),
+            RowKey = result.FaceIndex is { } face ? TableKeys.FaceKey(name, face) : TableKeys.BlobKey(name),
             BlobName = name.BlobName,
             Status = result.Status,
             Emotion = result.Emotion,
@@ -203,7 +252,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             FaceSource = result.FaceSource,
             AlignedDegrees = result.AlignedDegrees,
             ErrorCode = result.ErrorCode,
-            Error = result.Error,
+            Error = error,
         };
         if (result.Status == ClassificationStatus.Classified)
         {
@@ -214,35 +263,41 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
     }
 
     /// <summary>
-    /// Writes a <c>failed</c> row about the whole blob, unless it already has a classified or rejected row (of
-    /// <paramref name="etag"/>, when known): the last good answer is kept, and a later pass replaces it. A table fault is
-    /// logged, not thrown: the failure being recorded is what the caller reports.
+    /// Writes a <c>failed</c> row about the whole blob, with <paramref name="code"/>'s fixed sentence
+    /// (<see cref="FailureMessages"/>), unless it already has a classified or rejected row (of
+    /// <paramref name="etag"/>, when known): the last good answer is kept, and a later pass replaces it. The row is
+    /// removed again when the blob turns out to be gone (check after write). A table fault is logged, not thrown: the
+    /// failure being recorded is what the caller reports.
     /// </summary>
-    public async Task RecordFailureAsync(string blobName, string? etag, string code, string message, CancellationToken cancellationToken = default)
+    public async Task RecordFailureAsync(string blobName, string? etag, string code, CancellationToken cancellationToken = default)
     {
         var name = FaceBlobName.Parse(blobName, settings.DefaultBatch);
         try
         {
-            var existing = await results.GetBlobRowsAsync(name.Batch, name.PathInBatch, cancellationToken).ConfigureAwait(false);
+            var existing = await results.GetBlobRowsAsync(name, cancellationToken).ConfigureAwait(false);
             if (existing.Any(r => (r.Status is ClassificationStatus.Classified or ClassificationStatus.Rejected) && (etag is null || r.BlobETag == etag)))
             {
                 return; // keep the last good answer; the retry will replace it
             }
 
-            await results.UpsertAsync(new EmotionRow
+            var row = new EmotionRow
             {
                 PartitionKey = TableKeys.Encode(name.Batch),
-                RowKey = TableKeys.Encode(name.PathInBatch),
+                RowKey = TableKeys.BlobKey(name),
                 BlobName = name.BlobName,
                 Status = ClassificationStatus.Failed,
                 BlobETag = etag,
                 ProcessedAt = clock.GetUtcNow(),
                 ErrorCode = code,
-                Error = message,
-            }, cancellationToken).ConfigureAwait(false);
+                Error = FailureMessages.For(code),
+            };
+            await results.UpsertAsync(row, cancellationToken).ConfigureAwait(false);
+            var blob = new InspectedBlob(faces.GetBlobClient(blobName), name, etag ?? string.Empty, 0, existing);
+            await RemoveRowsOfDeletedBlobsAsync([new AnsweredBlob(blob, [row])], cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
         {
+            // AggregateException: the client's retries spent on a storage that does not answer at all.
             Log.FailureNotRecorded(logger, e, new BlobNameHash(blobName));
         }
     }

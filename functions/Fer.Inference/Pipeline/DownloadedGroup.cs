@@ -22,12 +22,19 @@ internal sealed class DownloadedGroup(IReadOnlyList<InspectedBlob?> blobs)
     /// <summary>Rows of these blobs that the new rows do not replace (a face no longer found): to delete after the writes.</summary>
     public List<EmotionRow> StaleRows { get; } = [];
 
+    /// <summary>The blobs given new rows, with those rows: checked after the write (the blob may have been deleted meanwhile).</summary>
+    public List<AnsweredBlob> Answered { get; } = [];
+
     /// <summary>Records a blob's new rows, and marks its earlier rows that they do not overwrite as stale.</summary>
     public void Answer(int index, IReadOnlyList<EmotionRow> rows)
     {
         Rows[index] = rows;
         NewRows.AddRange(rows);
+        Answered.Add(new AnsweredBlob(Blobs[index]!, rows));
         var keys = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         StaleRows.AddRange(Blobs[index]!.Existing.Where(r => !keys.Contains(r.RowKey)));
     }
 }
+
+/// <summary>A blob and the rows written for it.</summary>
+internal sealed record AnsweredBlob(InspectedBlob Blob, IReadOnlyList<EmotionRow> Rows);

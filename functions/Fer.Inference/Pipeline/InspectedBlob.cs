@@ -8,12 +8,15 @@ public sealed record InspectedBlob(BlobClient Blob, FaceBlobName Name, string ET
 {
     /// <summary>
     /// True when its rows already answer for this content and model (none failed, and no classified row from before
-    /// face rows existed, which classified the whole image): the work is done.
+    /// face rows existed, which classified the whole image) under the blob's own keys: the work is done. A root blob's
+    /// rows written under the keys it shared with <c>default/</c> + its name, before root blobs had keys of their own,
+    /// are not: processing the blob again moves them (the old rows are deleted as no longer its rows).
     /// </summary>
-    public static bool IsUpToDate(IReadOnlyList<EmotionRow> rows, string etag, string modelVersion)
+    public static bool IsUpToDate(FaceBlobName name, IReadOnlyList<EmotionRow> rows, string etag, string modelVersion)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(rows);
-        return rows.Count > 0 && rows.All(r => r.BlobETag == etag && r.ModelVersion == modelVersion && r.Status switch
+        return rows.Count > 0 && rows.All(r => r.BlobETag == etag && r.ModelVersion == modelVersion && TableKeys.IsKeyOf(name, r.RowKey) && r.Status switch
         {
             Classification.ClassificationStatus.Failed => false,
             Classification.ClassificationStatus.Classified => r.FaceIndex is not null,

@@ -27,6 +27,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Reconciled {Batches} batch(es): {Stale} blob(s) without current rows, {Processed} classified this run; deleted {Orphans} row(s) of deleted blobs and {Expired} past retention.")]
     public static partial void Reconciled(ILogger logger, int batches, int stale, int processed, int orphans, int expired);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Blob {BlobHash} was deleted while it was classified; its {Rows} new row(s) were removed again.")]
+    public static partial void RowsOfDeletedBlobRemoved(ILogger logger, BlobNameHash blobHash, int rows);
+
+    /// <summary>What broke, for the log only: the row gets the code's fixed sentence (<see cref="FailureMessages"/>).</summary>
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Blob {BlobHash} failed with {ErrorCode}: {Detail}")]
+    public static partial void ImageFailed(ILogger logger, BlobNameHash blobHash, string? errorCode, string? detail);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Model {Version} disposed: it is no longer current and its last lease has ended.")]
     public static partial void ModelRetired(ILogger logger, string version);
 }

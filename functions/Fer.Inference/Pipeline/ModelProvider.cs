@@ -21,7 +21,10 @@ public sealed class ModelUnavailableException(string message) : Exception(messag
         : this(message) => _ = innerException;
 }
 
-/// <summary>What health reports about the model.</summary>
+/// <summary>
+/// What health reports about the model. <paramref name="LastCheck"/> is when the last check of the pointer ended (null
+/// while the first one is still running: starting); <paramref name="LastError"/> is for the log and tests, never for answers.
+/// </summary>
 public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError, string? FaceFinding = null);
 
 /// <summary>
@@ -54,6 +57,12 @@ public sealed class ModelLease : IDisposable
 /// </summary>
 public sealed class ModelProvider : IDisposable
 {
+    // What a caller is told when no model can be served: a fixed sentence per kind of problem (503 answers and rows
+    // show it); the exception behind it goes to the log.
+    private const string NonePromoted = "No model is promoted. Publish and promote one with 'fer model publish DIR --promote'.";
+    private const string Refused = "The promoted model failed its checks and no earlier model is loaded; the log says why.";
+    private const string Unreachable = "The model store could not be read; the log says why. Try again shortly.";
+
     private readonly ModelStore store;
     private readonly FerOptions options;
     private readonly ILogger<ModelProvider> logger;
@@ -63,7 +72,9 @@ public sealed class ModelProvider : IDisposable
     private readonly Lazy<FaceLandmarker?> landmarker;
     private SharedModel? current;
     private DateTimeOffset? lastCheck;
+    private DateTimeOffset? lastCheckEnded;
     private string? lastError;
+    private string unavailable = NonePromoted;
     private string? rejectedVersion;
 
     public ModelProvider(ModelStore store, IOptions<FerOptions> options, ILogger<ModelProvider> logger, TimeProvider? time = null)
@@ -95,7 +106,7 @@ public sealed class ModelProvider : IDisposable
         get
         {
             var model = current?.Model;
-            return new(model?.Version, model?.ExecutionProvider, lastCheck, lastError, model?.FaceFindingMode);
+            return new(model?.Version, model?.ExecutionProvider, lastCheckEnded, lastError, model?.FaceFindingMode);
         }
     }
 
@@ -122,7 +133,8 @@ public sealed class ModelProvider : IDisposable
             }
         }
 
-        throw new ModelUnavailableException($"No model can be served: {lastError ?? "none is promoted"}. Publish and promote one with 'fer model publish DIR --promote'.");
+        // A fixed sentence per kind of problem: it reaches 503 answers and rows; the details went to the log.
+        throw new ModelUnavailableException(unavailable);
     }
 
     /// <summary>Reads the pointer and loads a new version if it changed; never drops a working model for a broken one.</summary>
@@ -136,6 +148,7 @@ public sealed class ModelProvider : IDisposable
             if (pointer is null)
             {
                 lastError = $"no model is promoted ({ModelStore.PointerBlob} does not exist in container '{store.Container.Name}')";
+                unavailable = NonePromoted;
                 return;
             }
 
@@ -152,19 +165,41 @@ public sealed class ModelProvider : IDisposable
             Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Model.Version ?? "none");
             previous?.Release(); // the provider's reference: disposed now, or when the last lease on it ends
         }
-        catch (Exception e) when (e is InvalidModelException or InvalidModelManifestException or InvalidDataException or RequestFailedException)
+        catch (Exception e) when (e is InvalidModelException or InvalidModelManifestException or InvalidDataException)
         {
             lastError = e.Message;
+            unavailable = Refused;
             if (e is InvalidModelException or InvalidModelManifestException)
             {
-                rejectedVersion = (await store.GetPointerAsync(cancellationToken).ConfigureAwait(false))?.Version;
+                rejectedVersion = await PointedVersionOrNullAsync(cancellationToken).ConfigureAwait(false);
             }
 
             Log.ModelRefreshFailed(logger, e, current is not { } serving ? "no model is being served" : $"still serving {serving.Model.Version}");
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Storage unreachable or refusing (a RequestFailedException, or the transport's own exceptions once the
+            // client's retries are spent): the model already loaded keeps serving, and the next refresh tries again.
+            lastError = e.Message;
+            unavailable = Unreachable;
+            Log.ModelRefreshFailed(logger, e, current is not { } serving ? "no model is being served" : $"still serving {serving.Model.Version}");
+        }
         finally
         {
+            lastCheckEnded = time.GetUtcNow();
             gate.Release();
+        }
+    }
+
+    private async Task<string?> PointedVersionOrNullAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.GetPointerAsync(cancellationToken).ConfigureAwait(false))?.Version;
+        }
+        catch (Exception e) when (e is RequestFailedException or InvalidDataException)
+        {
+            return null;
         }
     }
 

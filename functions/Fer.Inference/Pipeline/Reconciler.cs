@@ -12,8 +12,8 @@ public sealed record ReconcileResult(int Batches, int Stale, int Processed, int 
 /// <summary>
 /// Finds what the blob trigger missed (an Event Grid delivery that never came, a blob that poisoned, a failed row)
 /// and classifies it through the batch mode, at most <see cref="ReconcilerOptions.ReconcileMaxBlobs"/> blobs a run;
-/// deletes the rows of blobs that no longer exist and rows older than the retention. A second run over the same
-/// storage finds nothing to do.
+/// deletes the rows of blobs that no longer exist (in every batch with a blob or a row: a batch whose blobs are all
+/// gone too) and rows older than the retention. A second run over the same storage finds nothing to do.
 /// </summary>
 public sealed class Reconciler([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, BatchProcessor processor, ResultsStore results, ModelProvider models,
     IOptions<FerOptions> options, IOptions<ReconcilerOptions> reconcilerOptions, ILogger<Reconciler> logger, TimeProvider time)
@@ -53,7 +53,11 @@ public sealed class Reconciler([FromKeyedServices(InferenceServiceRegistration.F
         return result;
     }
 
-    /// <summary>Every batch with at least one blob: the folders at the container's root, and the default batch when a blob lies at the root.</summary>
+    /// <summary>
+    /// Every batch with at least one blob (the folders at the container's root, and the default batch when a blob lies
+    /// at the root), then every batch with rows but no blob left (its rows are all orphans). Partitions starting with
+    /// '~' hold no batch's rows, and a hashed partition key cannot be turned back into its batch (the retention removes those rows).
+    /// </summary>
     private async IAsyncEnumerable<string> BatchesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -61,6 +65,14 @@ public sealed class Reconciler([FromKeyedServices(InferenceServiceRegistration.F
         {
             var batch = item.IsPrefix ? FaceBlobName.Parse(item.Prefix + "x", settings.DefaultBatch).Batch : settings.DefaultBatch;
             if (seen.Add(batch))
+            {
+                yield return batch;
+            }
+        }
+
+        await foreach (var partition in results.PartitionKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (TableKeys.Decode(partition) is { Length: > 0 } batch && seen.Add(batch))
             {
                 yield return batch;
             }

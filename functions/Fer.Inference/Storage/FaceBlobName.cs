@@ -15,6 +15,12 @@ public sealed record FaceBlobName(string Batch, string PathInBatch, string BlobN
             : new FaceBlobName(blobName[..slash], blobName[(slash + 1)..], blobName);
     }
 
+    /// <summary>
+    /// A blob at the container's root: its path in the (default) batch is its whole name. <c>x.jpg</c> and
+    /// <c>default/x.jpg</c> have the same batch and path, so their rows are told apart by this (<see cref="TableKeys.BlobKey"/>).
+    /// </summary>
+    public bool AtRoot => BlobName.Length == PathInBatch.Length;
+
     /// <summary>ETags come quoted from some calls and bare from others; rows store them bare.</summary>
     public static string NormalizeETag(Azure.ETag? etag) => etag?.ToString().Trim('"') ?? string.Empty;
 

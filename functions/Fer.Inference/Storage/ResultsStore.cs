@@ -36,23 +36,50 @@ public sealed class ResultsStore(TableClient table)
         }
     }
 
+    /// <summary>Every row of the blob at <paramref name="pathInBatch"/> in the batch folder <paramref name="batch"/> (<c>batch/path</c>).</summary>
+    public Task<IReadOnlyList<EmotionRow>> GetBlobRowsAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default) =>
+        QueryRowsAsync(TableKeys.BlobRowsFilter(batch, pathInBatch), cancellationToken);
+
     /// <summary>Every row of one blob: its face rows, or its one row about the whole file (docs/design.md, "Uploads and results").</summary>
-    public async Task<IReadOnlyList<EmotionRow>> GetBlobRowsAsync(string batch, string pathInBatch, CancellationToken cancellationToken = default)
-    {
-        var rows = new List<EmotionRow>();
-        await foreach (var row in Table.QueryAsync<EmotionRow>(TableKeys.BlobRowsFilter(batch, pathInBatch), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
+    public Task<IReadOnlyList<EmotionRow>> GetBlobRowsAsync(FaceBlobName blob, CancellationToken cancellationToken = default) =>
+        QueryRowsAsync(TableKeys.BlobRowsFilter(blob), cancellationToken);
 
-        return rows;
-    }
-
-    /// <summary>Deletes rows that no longer describe their blob (a face that is no longer found); a row already gone is fine.</summary>
+    /// <summary>
+    /// Deletes rows that no longer describe their blob (a face that is no longer found, a blob that is gone); a row already
+    /// gone is fine. A row read from the table (it has an ETag) is deleted only if unchanged since: a writer that rewrote
+    /// it meanwhile wrote a current row.
+    /// </summary>
     public Task DeleteAsync(IEnumerable<EmotionRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return DeleteKeysAsync(rows.Select(r => (r.PartitionKey, r.RowKey)), cancellationToken);
+        return DeleteKeysAsync(rows.Select(r => (r.PartitionKey, r.RowKey, r.ETag == default ? ETag.All : r.ETag)), cancellationToken);
+    }
+
+    /// <summary>
+    /// The partition keys of the table, in order, one query each: each asks for the first row after the last key found,
+    /// so a partition's rows are never read through.
+    /// </summary>
+    public async IAsyncEnumerable<string> PartitionKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? after = null;
+        while (true)
+        {
+            var filter = after is null ? null : TableClient.CreateQueryFilter($"PartitionKey gt {after}");
+            string? next = null;
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                next = row.PartitionKey;
+                break;
+            }
+
+            if (next is null)
+            {
+                yield break;
+            }
+
+            yield return next;
+            after = next;
+        }
     }
 
     /// <summary>Deletes every row of a batch, in transactions of up to 100 rows; returns how many.</summary>
@@ -82,38 +109,53 @@ public sealed class ResultsStore(TableClient table)
     /// (deleted meanwhile by another writer) is the outcome wanted, but it fails its whole transaction with 404:
     /// that chunk is then deleted row by row, ignoring 404.
     /// </summary>
-    internal async Task DeleteKeysAsync(IEnumerable<(string PartitionKey, string RowKey)> keys, CancellationToken cancellationToken)
+    internal Task DeleteKeysAsync(IEnumerable<(string PartitionKey, string RowKey)> keys, CancellationToken cancellationToken) =>
+        DeleteKeysAsync(keys.Select(k => (k.PartitionKey, k.RowKey, ETag.All)), cancellationToken);
+
+    /// <summary>As above, each row only if its ETag still matches (<see cref="ETag.All"/>: whatever it is); a row changed meanwhile (412) is kept.</summary>
+    internal async Task DeleteKeysAsync(IEnumerable<(string PartitionKey, string RowKey, ETag ETag)> keys, CancellationToken cancellationToken)
     {
-        // Distinct: a transaction may not touch one row twice.
-        foreach (var partition in keys.Distinct().GroupBy(k => k.PartitionKey))
+        // One action per row: a transaction may not touch one row twice.
+        foreach (var partition in keys.DistinctBy(k => (k.PartitionKey, k.RowKey)).GroupBy(k => k.PartitionKey))
         {
             foreach (var chunk in partition.Chunk(100))
             {
                 try
                 {
-                    await Table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.PartitionKey, k.RowKey), ETag.All)), cancellationToken).ConfigureAwait(false);
+                    await Table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.PartitionKey, k.RowKey), k.ETag)), cancellationToken).ConfigureAwait(false);
                 }
-                catch (RequestFailedException e) when (e.Status == 404)
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
                 {
                     // TableTransactionFailedException is a RequestFailedException; nothing of the failed transaction was deleted.
-                    foreach (var (partitionKey, rowKey) in chunk)
+                    foreach (var (partitionKey, rowKey, etag) in chunk)
                     {
-                        await DeleteRowAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+                        await DeleteRowAsync(partitionKey, rowKey, etag, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
         }
     }
 
-    private async Task DeleteRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<EmotionRow>> QueryRowsAsync(string filter, CancellationToken cancellationToken)
+    {
+        var rows = new List<EmotionRow>();
+        await foreach (var row in Table.QueryAsync<EmotionRow>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private async Task DeleteRowAsync(string partitionKey, string rowKey, ETag etag, CancellationToken cancellationToken)
     {
         try
         {
-            await Table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            await Table.DeleteEntityAsync(partitionKey, rowKey, etag, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Already gone: the outcome wanted.
+            // Already gone (the outcome wanted), or rewritten since it was read (a current row, to keep).
         }
     }
 

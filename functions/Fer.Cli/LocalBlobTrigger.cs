@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Azure;
 using Azure.Storage.Blobs;
 using Fer.Api;
 using Fer.Inference;
@@ -12,7 +11,8 @@ namespace Fer.Cli;
 
 /// <summary>
 /// fer serve's stand-in for the blob trigger, which Event Grid starts in Azure: each image the classify route uploads
-/// into a batch goes through the same pipeline, one at a time. A failure is logged, not retried; <c>fer process</c> redoes it.
+/// into a batch goes through the same pipeline, one at a time. A failure of any kind (no model, storage gone away) is
+/// logged, not retried, and the loop goes on to the next upload; <c>fer process</c> redoes it.
 /// </summary>
 internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, [FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, ILogger<LocalBlobTrigger> logger)
     : BackgroundService, IUploadListener
@@ -29,13 +29,14 @@ internal sealed partial class LocalBlobTrigger(ClassificationPipeline pipeline, 
             {
                 await pipeline.ProcessAsync(faces.GetBlobClient(name), stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ModelUnavailableException or RequestFailedException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, e, name);
+                // Blob names may name people: the log gets the hash.
+                LogFailed(logger, e, new BlobNameHash(name));
             }
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Could not classify the uploaded blob {Blob}; 'fer process --batch BATCH' classifies it later.")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string blob);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Could not classify the uploaded blob {BlobHash}; 'fer process --batch BATCH' classifies it later.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, BlobNameHash blobHash);
 }

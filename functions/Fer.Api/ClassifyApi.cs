@@ -88,6 +88,11 @@ public sealed partial class ClassifyApi(
         }
 
         var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        foreach (var failed in results.Where(r => r.Status == ClassificationStatus.Failed))
+        {
+            LogImageFailed(logger, failed.ErrorCode, failed.Error); // the answer says only the code's fixed sentence (FaceItem)
+        }
+
         if (results is [{ Status: ClassificationStatus.Rejected, ErrorCode: { } code } rejected] && code != ImageErrorCodes.NoFace)
         {
             return ApiResponse.Error(ApiErrorCodes.StatusOf(code), code, rejected.Error ?? code);
@@ -119,6 +124,9 @@ public sealed partial class ClassifyApi(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Uploaded a classified image to {Container}, blob {BlobHash}.")]
     private static partial void LogUploaded(ILogger logger, string container, BlobNameHash blobHash);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "A posted image failed with {ErrorCode}: {Detail}")]
+    private static partial void LogImageFailed(ILogger logger, string? errorCode, string? detail);
 }
 
 /// <summary>The classify route's answer: an item per face (or one about an image without a face), and where the image was uploaded.</summary>

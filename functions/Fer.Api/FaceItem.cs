@@ -61,7 +61,7 @@ public record FaceItem
             Height = result.Height,
             ModelVersion = result.ModelVersion,
             ErrorCode = result.ErrorCode,
-            Error = result.Error,
+            Error = ErrorOf(result.Status, result.ErrorCode, result.Error),
         };
     }
 
@@ -86,9 +86,16 @@ public record FaceItem
             Height = row.Height,
             ModelVersion = row.ModelVersion,
             ErrorCode = row.ErrorCode,
-            Error = row.Error,
+            Error = ErrorOf(row.Status, row.ErrorCode, row.Error),
         };
     }
+
+    /// <summary>
+    /// A failed item says its code's fixed sentence, never the text it was made with: that may be an exception's
+    /// message (the serving process logged it), and rows written before rows held only the sentence still have one.
+    /// </summary>
+    private static string? ErrorOf(string status, string? code, string? error) =>
+        status == ClassificationStatus.Failed ? Fer.Inference.Pipeline.FailureMessages.For(code) : error;
 }
 
 /// <summary>A face's box in the original image's pixels.</summary>

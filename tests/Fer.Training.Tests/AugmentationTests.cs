@@ -86,4 +86,49 @@ public sealed class AugmentationTests
         Assert.All(changedPerImage.Where(c => c > 0), c => Assert.InRange(c, (long)(0.01 * 1024), (long)(0.34 * 1024)));
         Assert.True(erased.min().item<float>() >= 0 && erased.max().item<float>() <= 255);
     }
+
+    [Fact]
+    public void Photo_augmentations_keep_shape_and_range_and_change_the_images()
+    {
+        using var batch = rand(8, 3, 24, 24).mul(255);
+        var options = AugmentationOptions.None with { ScaleFraction = 0.2, EdgeFill = true, BlurProbability = 1, NoiseStd = 8 };
+
+        using var augmented = Augmenter.Apply(batch, options, new Random(4));
+
+        Assert.Equal(batch.shape, augmented.shape);
+        Assert.InRange(augmented.min().item<float>(), 0, 255);
+        Assert.InRange(augmented.max().item<float>(), 0, 255);
+        Assert.False(augmented.equal(batch).all().item<bool>());
+        Assert.True(options.Any);
+    }
+
+    [Fact]
+    public void Edge_fill_leaves_no_black_border_after_zooming_out()
+    {
+        using var batch = full(4, 3, 16, 16, 200f);
+
+        using var zeros = Augmenter.Apply(batch, AugmentationOptions.None with { ScaleFraction = 0.4 }, new Random(5));
+        using var edges = Augmenter.Apply(batch, AugmentationOptions.None with { ScaleFraction = 0.4, EdgeFill = true }, new Random(5));
+
+        Assert.True(zeros.min().item<float>() < 1, "zooming out with zero fill uncovers black");
+        Assert.Equal(200f, edges.min().item<float>());
+    }
+
+    [Fact]
+    public void Blur_by_shrinking_smooths_a_sharp_pattern_and_noise_is_the_same_on_every_channel()
+    {
+        var checker = new float[3 * 16 * 16];
+        for (var i = 0; i < checker.Length; i++)
+        {
+            checker[i] = ((i % 16) + (i / 16 % 16)) % 2 == 0 ? 255 : 0;
+        }
+
+        using var batch = tensor(checker).view(1, 3, 16, 16);
+        using var blurred = Augmenter.Apply(batch, AugmentationOptions.None with { BlurProbability = 1 }, new Random(6));
+        using var noisy = Augmenter.Apply(full(1, 3, 8, 8, 128f), AugmentationOptions.None with { NoiseStd = 20 }, new Random(7));
+
+        Assert.True(blurred.std().item<float>() < batch.std().item<float>() * 0.5, "detail is lost");
+        Assert.True(noisy[0][0].equal(noisy[0][2]).all().item<bool>());
+        Assert.False(noisy.eq(128f).all().item<bool>());
+    }
 }

@@ -46,4 +46,31 @@ public sealed class LossTests
         Assert.Equal(0, values[1]); // no Fear images: nothing to weigh
         Assert.Null(Trainer.ClassWeights(labels, ClassWeighting.None, CPU));
     }
+
+    [Fact]
+    public void Soft_targets_that_are_one_hot_give_the_hard_label_loss()
+    {
+        using var logits = randn([5, 7], generator: new Generator(3));
+        using var labels = tensor(new long[] { 0, 3, 3, 6, 2 });
+        using var oneHot = nn.functional.one_hot(labels, 7).to(float32);
+
+        using var soft = Trainer.SoftTargetCrossEntropy(logits, oneHot, labels, 0.1);
+        using var hard = Trainer.SmoothedCrossEntropy(logits, labels, 0.1);
+
+        Assert.Equal(hard.item<float>(), soft.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Soft_targets_are_the_cross_entropy_against_the_vote_distribution()
+    {
+        using var logits = tensor(new float[] { 2, 0, 0, 1, 0, 0, 0 }).view(1, 7);
+        using var votes = tensor(new float[] { 0, 0, 0, 0.7f, 0, 0, 0.3f }).view(1, 7);
+        using var labels = tensor(new long[] { 3 });
+        var logP = nn.functional.log_softmax(logits, 1);
+        var expected = -((0.7 * logP[0][3].item<float>()) + (0.3 * logP[0][6].item<float>()));
+
+        using var loss = Trainer.SoftTargetCrossEntropy(logits, votes, labels, 0);
+
+        Assert.Equal(expected, loss.item<float>(), 5);
+    }
 }

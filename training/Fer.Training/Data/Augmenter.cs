@@ -47,7 +47,8 @@ public static class Augmenter
             {
                 var radians = ((random.NextDouble() * 2) - 1) * options.RotationDegrees * Math.PI / 180;
                 // affine_grid maps output to input coordinates: zooming in by z samples a region 1/z as wide.
-                var zoom = 1 + (((random.NextDouble() * 2) - 1) * options.ScaleFraction);
+                // Drawn only when asked for, so that runs without zoom keep their seed's sequence of angles and shifts.
+                var zoom = options.ScaleFraction > 0 ? 1 + (((random.NextDouble() * 2) - 1) * options.ScaleFraction) : 1;
                 var (sin, cos) = ((float)(Math.Sin(radians) / zoom), (float)(Math.Cos(radians) / zoom));
                 theta[(i * 6) + 0] = cos;
                 theta[(i * 6) + 1] = -sin;

@@ -13,6 +13,9 @@ internal sealed class BenchmarkReport
 
     public List<Timing> Results { get; } = [];
 
+    /// <summary>Benchmarks that gave no timing (a child that crashed or timed out), by name, with the reason.</summary>
+    public Dictionary<string, string> Skipped { get; } = [];
+
     /// <summary>Machine, cold start and ratios; written in the order they are added.</summary>
     public Dictionary<string, object?> Notes { get; } = new()
     {
@@ -30,6 +33,11 @@ internal sealed class BenchmarkReport
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-58} {r.MedianMs,10:F1} {r.P10Ms,8:F1} {r.P90Ms,8:F1} {r.PerSecond,9:F1}"));
         }
 
+        foreach (var (name, reason) in Skipped)
+        {
+            Console.WriteLine($"{name,-58} {reason}");
+        }
+
         foreach (var (key, value) in Notes.Where(n => n.Key.Contains("over", StringComparison.Ordinal) || n.Key.StartsWith("cold", StringComparison.Ordinal) || n.Key.StartsWith("trigger", StringComparison.Ordinal)))
         {
             Console.WriteLine($"{key}: {JsonSerializer.Serialize(value)}");
@@ -43,6 +51,7 @@ internal sealed class BenchmarkReport
         {
             notes = Notes,
             results = Results.Select(r => new { name = r.Name, items_per_run = r.ItemsPerRun, median_ms = r.MedianMs, p10_ms = r.P10Ms, p90_ms = r.P90Ms, items_per_second = r.PerSecond, runs = r.Milliseconds.Count }),
+            skipped = Skipped,
         }, Indented));
         Console.WriteLine($"Wrote {path}");
     }

@@ -5,9 +5,15 @@ using Fer.Inference.Models;
 using Fer.Inference.Storage;
 using Fer.Testing;
 
-// Fer's benchmarks: dotnet run --project tests/Fer.Benchmarks -c Release [-- --quick] [--photos] [--out FILE]
+// Fer's benchmarks: dotnet run --project tests/Fer.Benchmarks -c Release [-- --quick] [--photos | --training] [--out FILE]
 // Prints a table of medians and writes JSON. Cold start runs first, before anything else is warm.
-// --photos runs only the photo benchmarks (2b), which print their own table.
+// --photos runs only the photo benchmarks (2b), which print their own table; --training only the training steps (5),
+// without Azurite or JSON. --child is the benchmark's own child process (ChildRun).
+if (args.Contains(ChildRun.Switch))
+{
+    return ChildRun.RunChild(args);
+}
+
 var quick = args.Contains("--quick");
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine("artifacts", "benchmarks.json");
 var runs = quick ? 5 : 15;
@@ -30,6 +36,17 @@ if (args.Contains("--photos"))
     return 0;
 }
 
+if (args.Contains("--training"))
+{
+    var training = new BenchmarkReport();
+    TrainingBenchmark.Run(training, quick);
+    training.Print(runs);
+    Directory.Delete(work, recursive: true);
+    return 0;
+}
+
+// Disposal kills Azurite by PID whatever happens below; AzuriteProcess also stops it on process exit and, through a
+// watchdog, when this process dies without running any code (a native crash).
 await using var azurite = new AzuriteProcess();
 await azurite.StartAsync();
 // The samples are face crops: whole-image keeps the storage benchmarks comparable with raw classification.
@@ -51,7 +68,7 @@ await PipelineBenchmark.RunAsync(report, azurite.ConnectionString, options, samp
 // 4b. The blob-trigger path, calls joined and not.
 await BlobTriggerBenchmark.RunAsync(report, azurite.ConnectionString, options, sampleFiles, quick);
 // 5. Training steps.
-report.Results.AddRange(TrainingBenchmark.Run(quick));
+TrainingBenchmark.Run(report, quick);
 // The inference ratios come last among the notes, where runs before this split have them.
 foreach (var (key, ratio) in InferenceBenchmark.Ratios(inference))
 {

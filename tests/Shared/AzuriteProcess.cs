@@ -6,12 +6,19 @@ namespace Fer.Testing;
 
 /// <summary>
 /// A real Azurite (the Azure Storage emulator, installed from the repository's package-lock.json with
-/// <c>npm ci</c>) on free loopback ports, in memory, started once per test collection and killed by PID.
+/// <c>npm ci</c>) on free loopback ports, in memory, started once per test collection and killed by PID: on disposal,
+/// on process exit, and by a watchdog when this process dies without running any code (a native crash).
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
+    // Polls this process's PID; once it is gone, kills Azurite's PID if that is still Azurite (not a reused PID).
+    private const string WatchdogScript =
+        "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; " +
+        "grep -q azurite \"/proc/$2/cmdline\" 2>/dev/null && kill -KILL \"$2\"";
+
     private readonly string? location;
     private Process? process;
+    private Process? watchdog;
 
     /// <param name="location">A folder to persist data in, so that a restart keeps it; null keeps everything in memory.</param>
     public AzuriteProcess(string? location = null) => this.location = location;
@@ -72,6 +79,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+        StartWatchdog(process.Id);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
@@ -108,21 +117,66 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
         }
 
-        process?.Dispose();
-        process = null;
+        Release();
     }
 
     /// <summary>Azurite keeps running for a while after SIGTERM: kill it by PID.</summary>
     public ValueTask DisposeAsync()
+    {
+        Kill();
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The watchdog's PID while Azurite runs (null otherwise), for tests of the clean-up.</summary>
+    public int? WatchdogId => watchdog is { HasExited: false } ? watchdog.Id : null;
+
+    /// <summary>Azurite's PID while it runs (null otherwise).</summary>
+    public int? ProcessId => process is { HasExited: false } ? process.Id : null;
+
+    private void Kill()
     {
         if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
         }
+    }
 
+    private void KillOnExit(object? sender, EventArgs e) => Kill();
+
+    private void Release()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        if (watchdog is { HasExited: false })
+        {
+            watchdog.Kill(entireProcessTree: true);
+            watchdog.WaitForExit(5_000);
+        }
+
+        watchdog?.Dispose();
+        watchdog = null;
         process?.Dispose();
-        return ValueTask.CompletedTask;
+        process = null;
+    }
+
+    private void StartWatchdog(int azuritePid)
+    {
+        var start = new ProcessStartInfo("sh")
+        {
+            ArgumentList =
+            {
+                "-c", WatchdogScript, "fer-azurite-watchdog",
+                Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                azuritePid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            // Its own pipes: inheriting the test runner's would keep them open after this process dies.
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        watchdog = Process.Start(start);
     }
 
     public static string RepositoryRoot()

@@ -11,6 +11,10 @@ public sealed class ReclassifyMessages(QueueClient queue)
 
     public QueueClient Client { get; } = queue;
 
+    /// <summary>
+    /// Sends one message per chunk. The queue must exist: in Azure the template creates it (the app's role is scoped
+    /// to it), locally <c>fer serve</c>'s queue reader does; a missing queue is a 404, never created here.
+    /// </summary>
     public async Task EnqueueAsync(IReadOnlyList<ReclassifyChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
@@ -19,7 +23,6 @@ public sealed class ReclassifyMessages(QueueClient queue)
             return;
         }
 
-        await Client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var chunk in chunks)
         {
             await Client.SendMessageAsync(Serialize(chunk), cancellationToken).ConfigureAwait(false);

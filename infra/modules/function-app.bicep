@@ -10,7 +10,7 @@ param tags object
 param identityId string
 param identityClientId string
 
-@description('The Functions host id: names the blob trigger\'s dispatch queue, which storage.bicep creates and roles.bicep scopes a role to.')
+@description('The Functions host id (pinned): names the blob trigger\'s dispatch queue, which storage.bicep creates and roles.bicep scopes a role to.')
 @maxLength(32)
 param hostId string
 param storageAccountName string
@@ -91,11 +91,23 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AzureWebJobsStorage__clientId'
           value: identityClientId
         }
-        // Pinned (the default is the app's name, too) because the host's blob trigger queue
-        // azure-webjobs-blobtrigger-<host id> is created by Bicep: the app may not create queues.
+        // Pinned because the host's blob trigger queue azure-webjobs-blobtrigger-<host id> is created by Bicep
+        // (the app may not create queues), so the id must be known here. Unpinned, the host derives it at run
+        // time from the platform's site and slot variables (lower case, cut to 32 characters) or, where those
+        // are missing, from the machine name: nothing Bicep can compute or rely on.
         {
           name: 'AzureFunctionsWebHost__hostid'
           value: hostId
+        }
+        // The host's diagnostic events (the portal's "Diagnose and solve problems") live in monthly tables
+        // AzureFunctionsDiagnosticEvents<yyyyMM> of AzureWebJobsStorage, which the host lists, creates and
+        // deletes. Names that change every month need Storage Table Data Contributor on the whole table service,
+        // which would let this identity (it parses untrusted images) delete the results table; tables allow no
+        // ABAC condition to narrow that. So the feature is off (the host's own flag): the same events still
+        // reach Application Insights and the log stream. See infra/README.md, "First deploy".
+        {
+          name: 'AzureWebJobsFeatureFlags'
+          value: 'DisableDiagnosticEventLogging'
         }
         // The app's own connection (blob trigger on faces, models, results table). The blob trigger
         // with a service-URI connection needs the queue URI too: it writes poison messages to the

@@ -141,6 +141,40 @@ resource functionHostContainers 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }]
 
+// The host's AzureWebJobsStorage health check lists containers (one page of List Containers, every 30 seconds)
+// and reports Unhealthy when it cannot: an account-level call that the container-scoped roles above do not cover.
+// This role allows exactly that action, on the blob service: container names and properties, no blob, no write.
+// Storage Blob Data Reader there would also read every blob (training data, dead letters); Reader would add the
+// service's other properties.
+resource listContainersRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, functionIdentityName, 'list-blob-containers')
+  properties: {
+    roleName: 'Fer function app: list blob containers (${functionIdentityName})'
+    description: 'List the containers of the Fer storage account (the Functions host\'s storage health check); no blob data.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/read'
+        ]
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+resource functionListContainers 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account::blobService.id, functionIdentityName, 'list-blob-containers')
+  scope: account::blobService
+  properties: {
+    roleDefinitionId: listContainersRole.id
+    principalId: functionPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Function app: Storage Queue Data Contributor on each of its queues: reclassify (POST /reclassify sends,
 // ReclassifyChunk receives) and reclassify-poison, webjobs-blobtrigger-poison (the blob trigger sends a blob
 // that failed five times, RecordPoisonedBlob receives) and its poison queue, and the blob trigger's dispatch

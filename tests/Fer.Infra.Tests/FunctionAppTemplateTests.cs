@@ -112,6 +112,26 @@ public class FunctionAppTemplateTests
     }
 
     [Fact]
+    public void Host_diagnostic_events_tables_are_turned_off_by_the_hosts_feature_flag()
+    {
+        // The monthly AzureFunctionsDiagnosticEvents<yyyyMM> tables would need table rights on the whole account;
+        // the app's table role covers emotions only (RoleAssignmentTemplateTests), so the feature is off instead.
+        var flags = AppSettings()["AzureWebJobsFeatureFlags"].Split(',', StringSplitOptions.TrimEntries);
+
+        Assert.Contains("DisableDiagnosticEventLogging", flags);
+    }
+
+    [Fact]
+    public void Host_id_is_pinned_to_the_app_name_within_the_hosts_32_characters()
+    {
+        var hostId = AppSettings()["AzureFunctionsWebHost__hostid"];
+
+        Assert.Equal(Site.Name, hostId);
+        Assert.InRange(hostId.Length, 1, 32);
+        Assert.Equal(hostId.ToLowerInvariant().TrimEnd('-'), hostId); // what the host would make of it anyway
+    }
+
+    [Fact]
     public void App_settings_hold_no_runtime_settings_that_Flex_Consumption_rejects()
     {
         var settings = AppSettings();

@@ -16,6 +16,8 @@ public class RoleAssignmentTemplateTests
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string DeallocateSelf = "(custom: deallocate-self)";
+    private const string ListContainers = "(custom: list-blob-containers)";
+    private const string ListContainersAction = "Microsoft.Storage/storageAccounts/blobServices/containers/read";
     private const string RoleAssignments = "Microsoft.Authorization/roleAssignments";
 
     private static MainSnapshot Snapshot => MainSnapshot.Custom;
@@ -28,6 +30,8 @@ public class RoleAssignmentTemplateTests
 
     /// <summary>The uniqueString() part of the names: "st{token}", "func-{token}".</summary>
     private static string Token => Snapshot.Single("Microsoft.Storage/storageAccounts").Name["st".Length..];
+
+    private static string BlobService => $"{Account}/blobServices/default";
 
     private static string Container(string name) => $"{Account}/blobServices/default/containers/{name}";
 
@@ -60,7 +64,7 @@ public class RoleAssignmentTemplateTests
             principals[vmIdentity] = Principal.TrainingVm;
         }
 
-        var customRoles = snapshot.OfType("Microsoft.Authorization/roleDefinitions").Select(definition => definition.Id).ToHashSet(StringComparer.Ordinal);
+        var customRoles = snapshot.OfType("Microsoft.Authorization/roleDefinitions").ToDictionary(definition => definition.Id, CustomRoleLabel, StringComparer.Ordinal);
         return snapshot.OfType(RoleAssignments).Select(resource =>
         {
             var principalId = resource.String("properties.principalId")!;
@@ -68,12 +72,24 @@ public class RoleAssignmentTemplateTests
                 : principals.TryGetValue(Regex.Match(principalId, @"^\[reference\('([^']+)'").Groups[1].Value, out var known) ? known
                 : throw new InvalidOperationException($"{resource.Id}: a principal that is none of the four: {principalId}");
             var roleDefinitionId = resource.String("properties.roleDefinitionId")!;
-            var role = customRoles.Contains(roleDefinitionId) ? DeallocateSelf : roleDefinitionId.Split('/')[^1];
+            var role = customRoles.TryGetValue(roleDefinitionId, out var custom) ? custom : roleDefinitionId.Split('/')[^1];
             var suffix = $"/providers/{RoleAssignments}/{resource.Name}";
             Assert.EndsWith(suffix, resource.Id, StringComparison.Ordinal);
             return new Assignment(principal, role, resource.Id[..^suffix.Length], resource);
         }).ToList();
     }
+
+    /// <summary>A custom role by what it allows: the two the template defines, or a failure naming the unknown one.</summary>
+    private static string CustomRoleLabel(PredictedResource definition) =>
+        Actions(definition) switch
+        {
+            ["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/deallocate/action"] => DeallocateSelf,
+            [ListContainersAction] => ListContainers,
+            var other => throw new InvalidOperationException($"{definition.Id}: a custom role the tests do not know: {string.Join(", ", other)}"),
+        };
+
+    private static List<string?> Actions(PredictedResource definition) =>
+        definition["properties.permissions.0.actions"]!.AsArray().Select(a => (string?)a).ToList();
 
     /// <summary>The user-assigned identity of the one resource of a type, or null when there is none.</summary>
     private static string? IdentityOf(MainSnapshot snapshot, string type) =>
@@ -105,6 +121,7 @@ public class RoleAssignmentTemplateTests
                 (app, StorageQueueDataContributor, Queue("webjobs-blobtrigger-poison-poison")),
                 (app, StorageQueueDataContributor, Queue($"azure-webjobs-blobtrigger-func-{Token}")),
                 (app, StorageTableDataContributor, Table("emotions")),
+                (app, ListContainers, BlobService),
                 (app, MonitoringMetricsPublisher, AppInsights)),
             Rows(app));
     }
@@ -115,9 +132,10 @@ public class RoleAssignmentTemplateTests
         var app = All.Value.Where(assignment => assignment.Principal == Principal.FunctionApp).ToList();
 
         Assert.DoesNotContain(app, assignment => assignment.Scope == Account);
-        Assert.DoesNotContain(app, assignment => assignment.Scope.EndsWith("/blobServices/default", StringComparison.Ordinal)
-            || assignment.Scope.EndsWith("/queueServices/default", StringComparison.Ordinal)
+        Assert.DoesNotContain(app, assignment => assignment.Scope.EndsWith("/queueServices/default", StringComparison.Ordinal)
             || assignment.Scope.EndsWith("/tableServices/default", StringComparison.Ordinal));
+        // On the blob service, only listing containers (the host's health check): no data action, so no blob.
+        Assert.Equal(ListContainers, Assert.Single(app, assignment => assignment.Scope == BlobService).Role);
         Assert.DoesNotContain(app, assignment => assignment.Role == StorageBlobDataOwner);
         Assert.Equal(StorageBlobDataReader, Assert.Single(app, assignment => assignment.Scope == Container("models")).Role);
         Assert.DoesNotContain(app, assignment => assignment.Scope == Container("training") || assignment.Scope == Container("eventgrid-deadletter"));
@@ -145,7 +163,8 @@ public class RoleAssignmentTemplateTests
             .Single(setting => (string?)setting!["name"] == "AzureFunctionsWebHost__hostid")!["value"];
         var name = site.Name;
 
-        // The default host id is the app's name (lower case, at most 32 characters); it is pinned to it.
+        // Pinned to the app's name: unpinned, the host derives its id at run time (from the platform's site and slot
+        // variables, or the machine name), which Bicep could not name the queue after.
         Assert.Equal(name, hostId);
         Assert.Contains(All.Value, a => a.Principal == Principal.FunctionApp && a.Scope == Queue($"azure-webjobs-blobtrigger-{name}"));
     }
@@ -203,9 +222,7 @@ public class RoleAssignmentTemplateTests
     [Fact]
     public void Training_VM_identity_may_deallocate_its_own_VM_and_nothing_else()
     {
-        var definition = Snapshot.Single("Microsoft.Authorization/roleDefinitions");
-        var actions = definition["properties.permissions.0.actions"]!.AsArray().Select(a => (string?)a).ToList();
-        Assert.Equal(["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/deallocate/action"], actions);
+        var definition = Assert.Single(Snapshot.OfType("Microsoft.Authorization/roleDefinitions"), d => CustomRoleLabel(d) == DeallocateSelf);
         Assert.Null(definition["properties.permissions.0.dataActions"]);
         Assert.Equal(Snapshot.ResourceGroupId, Assert.Single(definition["properties.assignableScopes"]!.AsArray())!.ToString());
 
@@ -213,12 +230,30 @@ public class RoleAssignmentTemplateTests
         Assert.Equal(TrainingVm, assignment.Scope);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Function_app_may_list_blob_containers_and_nothing_more_on_the_blob_service(bool custom)
+    {
+        // The host's AzureWebJobsStorage health check lists containers (account level); without this it reports Unhealthy.
+        var snapshot = custom ? MainSnapshot.Custom : MainSnapshot.Defaults;
+        var definition = Assert.Single(snapshot.OfType("Microsoft.Authorization/roleDefinitions"), d => CustomRoleLabel(d) == ListContainers);
+
+        Assert.Equal([ListContainersAction], Actions(definition));
+        Assert.Null(definition["properties.permissions.0.dataActions"]);
+        Assert.Null(definition["properties.permissions.0.notActions"]);
+        Assert.Single(definition["properties.permissions"]!.AsArray());
+        Assert.Equal(snapshot.ResourceGroupId, Assert.Single(definition["properties.assignableScopes"]!.AsArray())!.ToString());
+        var assignment = Assert.Single(AssignmentsOf(snapshot), a => a.Role == ListContainers);
+        Assert.Equal((Principal.FunctionApp, $"{snapshot.Single("Microsoft.Storage/storageAccounts").Id}/blobServices/default"), (assignment.Principal, assignment.Scope));
+    }
+
     [Fact]
     public void Every_assignment_belongs_to_one_of_the_four_principals_and_is_in_the_table()
     {
-        Assert.Equal(12 + 1 + 2 + 3, All.Value.Count);
+        Assert.Equal(13 + 1 + 2 + 3, All.Value.Count);
         // Without the optional deploying user and training VM: the app's and the topic's.
-        Assert.Equal(12 + 1, AssignmentsOf(MainSnapshot.Defaults).Count);
+        Assert.Equal(13 + 1, AssignmentsOf(MainSnapshot.Defaults).Count);
     }
 
     [Theory]

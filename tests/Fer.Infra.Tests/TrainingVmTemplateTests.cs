@@ -8,7 +8,6 @@ public class TrainingVmTemplateTests
     [
         "Microsoft.Compute/virtualMachines", "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
         "Microsoft.Network/publicIPAddresses", "Microsoft.Network/networkInterfaces", "Microsoft.DevTestLab/schedules",
-        "Microsoft.Authorization/roleDefinitions",
     ];
 
     private static PredictedResource Vm => MainSnapshot.Custom.Single("Microsoft.Compute/virtualMachines");
@@ -21,6 +20,9 @@ public class TrainingVmTemplateTests
         Assert.All(TrainingVmTypes, type => Assert.Single(MainSnapshot.Custom.OfType(type)));
         Assert.Single(MainSnapshot.Defaults.OfType("Microsoft.ManagedIdentity/userAssignedIdentities")); // the function app's only
         Assert.Equal(2, MainSnapshot.Custom.OfType("Microsoft.ManagedIdentity/userAssignedIdentities").Count);
+        // The VM's self-deallocation role comes with it; the function app's container-listing role is always there.
+        Assert.Single(MainSnapshot.Defaults.OfType("Microsoft.Authorization/roleDefinitions"));
+        Assert.Equal(2, MainSnapshot.Custom.OfType("Microsoft.Authorization/roleDefinitions").Count);
     }
 
     [Fact]

@@ -18,6 +18,18 @@ public static class ApiErrorCodes
     public const string ContinuationTokenInvalid = "continuation-token-invalid";
     public const string ContinuationTokenInQuery = "continuation-token-in-query";
 
+    /// <summary>The query names <c>batch</c> more than once (hosts would join the values with commas).</summary>
+    public const string BatchRepeated = "batch-repeated";
+
+    /// <summary>503 with Retry-After: the request's bytes do not fit the process's <see cref="RequestBudget"/> now.</summary>
+    public const string ServerBusy = "server-busy";
+
+    /// <summary>fer serve only: the Host header is not a loopback name or one allowed with --allow-host (DNS rebinding).</summary>
+    public const string HostNotAllowed = "host-not-allowed";
+
+    /// <summary>fer serve only: a POST, PUT or DELETE from another site's page (Origin, Sec-Fetch-Site).</summary>
+    public const string CrossSiteRequest = "cross-site-request";
+
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";
 

@@ -16,7 +16,7 @@ namespace Fer.Api;
 /// a name with a <c>.</c>/<c>..</c> or empty segment or a backslash (which a URL would resolve elsewhere), only up to the
 /// classify route's byte limit, and only images: anything else stored there is refused rather than served.
 /// </summary>
-public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, IOptions<FerOptions> options)
+public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, IOptions<FerOptions> options, RequestBudget budget)
 {
     public const string Route = "batches/{batch}/image";
 
@@ -46,7 +46,7 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
                 $"blob '{blob}' is not an image of batch '{batch}': give the blobName of one of its rows (GET /api/batches/{batch}/results).");
         }
 
-        BinaryData content;
+        BodyReservation? reservation = null;
         try
         {
             var client = faces.GetBlobClient(blob);
@@ -57,21 +57,31 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
                     $"{blob} has {properties.Value.ContentLength:N0} bytes; images over {settings.MaxImageBytes:N0} are not served.");
             }
 
+            // The image is held in memory until the answer is made: it counts against the request budget as a body would.
+            reservation = budget.TryReserve(properties.Value.ContentLength);
+            if (reservation is null)
+            {
+                return RequestBudget.Busy();
+            }
+
             // The ETag condition keeps a blob replaced since its length was read from being read at another length.
-            content = (await client.DownloadContentAsync(new Azure.Storage.Blobs.Models.BlobDownloadOptions
+            var content = (await client.DownloadContentAsync(new Azure.Storage.Blobs.Models.BlobDownloadOptions
             {
                 Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = properties.Value.ETag },
             }, cancellationToken).ConfigureAwait(false)).Value.Content;
+            var bytes = content.ToArray();
+            return ImageFormat.Sniff(bytes) is { } format
+                ? ApiResponse.File(bytes, format.ContentType)
+                : ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
             return ApiResponse.Error(HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound, $"There is no blob {blob} in {settings.FacesContainer} (any more).");
         }
-
-        var bytes = content.ToArray();
-        return ImageFormat.Sniff(bytes) is { } format
-            ? ApiResponse.File(bytes, format.ContentType)
-            : ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
+        finally
+        {
+            reservation?.Dispose();
+        }
     }
 
     private bool BelongsTo(string blob, string batch) =>

@@ -16,13 +16,14 @@ namespace Fer.Api;
 /// <c>POST /api/classify</c>: the faces of one image in the body, classified with the serving model and answered at
 /// once. Nothing is stored unless <c>?batch=</c> asks for the image to be uploaded into that batch as well, where it
 /// takes the path of any upload (the blob trigger writes its rows). Bad input is refused before anything is written,
-/// with the blob path's ErrorCode.
+/// with the blob path's ErrorCode. The body's bytes are admitted against the process's <see cref="RequestBudget"/> first.
 /// </summary>
 public sealed partial class ClassifyApi(
     ModelProvider models,
     [FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces,
     IOptions<FerOptions> options,
     IEnumerable<IUploadListener> listeners,
+    RequestBudget budget,
     ILogger<ClassifyApi> logger,
     TimeProvider? time = null)
 {
@@ -37,6 +38,12 @@ public sealed partial class ClassifyApi(
             return ApiResponse.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed, $"Use POST with the image as the body, not {request.Method}.");
         }
 
+        if (request.BatchRepeated)
+        {
+            // Hosts join repeated parameters with commas: ?batch=a&batch=b would otherwise upload into batch "a,b".
+            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchRepeated, "Give batch once: the query names more than one batch.");
+        }
+
         if (request.Batch is { } batch && BatchName.Problem(batch) is { } problem)
         {
             return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"batch '{batch}': {problem}.");
@@ -47,10 +54,17 @@ public sealed partial class ClassifyApi(
             return TooLarge(request.ContentLength.Value);
         }
 
-        var image = await BoundedBody.ReadAsync(request.Body, request.ContentLength, settings.MaxImageBytes, cancellationToken).ConfigureAwait(false);
+        // Admitted by its declared length, or grown as it is read when it has none; held until the answer is made.
+        using var reservation = budget.TryReserve(request.ContentLength ?? 0);
+        if (reservation is null)
+        {
+            return RequestBudget.Busy();
+        }
+
+        var image = await BoundedBody.ReadAsync(request.Body, request.ContentLength, settings.MaxImageBytes, reservation, cancellationToken).ConfigureAwait(false);
         if (image is null)
         {
-            return TooLarge(null);
+            return reservation.Refused ? RequestBudget.Busy() : TooLarge(null);
         }
 
         if (image.Length == 0)

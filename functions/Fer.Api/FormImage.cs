@@ -9,6 +9,9 @@ namespace Fer.Api;
 /// </summary>
 internal static class FormImage
 {
+    /// <summary>RFC 2046's longest boundary; MultipartReader throws (a 500) on one longer than its buffer.</summary>
+    public const int MaxBoundaryLength = 70;
+
     public static bool IsForm(string? contentType) =>
         contentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
@@ -21,6 +24,11 @@ internal static class FormImage
         if (string.IsNullOrEmpty(boundary))
         {
             throw new InvalidDataException("The multipart/form-data Content-Type names no boundary.");
+        }
+
+        if (boundary.Length > MaxBoundaryLength)
+        {
+            throw new InvalidDataException($"The multipart/form-data boundary has {boundary.Length:N0} characters; at most {MaxBoundaryLength} are allowed (RFC 2046).");
         }
 
         var reader = new MultipartReader(boundary, new MemoryStream(body, writable: false));
@@ -37,9 +45,10 @@ internal static class FormImage
                 }
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            throw new InvalidDataException($"The form cannot be read: {e.Message}", e);
+            // The parser's own text stays out of the answer: a fixed sentence for any form it cannot read.
+            throw new InvalidDataException("The form cannot be read: it is truncated or not multipart/form-data with that boundary.", e);
         }
 
         throw new InvalidDataException("The form has no file field: send it as curl -F image=@photo.jpg, or the image itself as the body.");

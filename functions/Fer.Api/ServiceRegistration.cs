@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(FerOptions.SectionName));
         services.AddFerInference(_ => connection ?? StorageConnection.FromSettings(key => configuration[key], StorageConnectionName));
         services.AddHostedService<ModelWarmup>();
+        services.AddSingleton(sp => new RequestBudget(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FerOptions>>().Value.MaxRequestBytesInFlight));
         services.AddSingleton<ResultsApi>();
         services.AddSingleton<ClassifyApi>();
         services.AddSingleton<BlobImageApi>();

@@ -30,7 +30,8 @@ internal static class ApiEndpoints
         api.Map("classify", (HttpContext context, ClassifyApi handler) =>
         {
             var request = context.Request;
-            return Send(context, handler.ClassifyAsync(new ClassifyRequest(request.Method, request.ContentLength, request.ContentType, request.Body, request.Query["batch"]), context.RequestAborted));
+            var batches = request.Query["batch"];
+            return Send(context, handler.ClassifyAsync(new ClassifyRequest(request.Method, request.ContentLength, request.ContentType, request.Body, batches.FirstOrDefault(), BatchRepeated: batches.Count > 1), context.RequestAborted));
         });
         api.Map(BlobImageApi.Route, (HttpContext context, string batch, BlobImageApi handler) =>
             Send(context, handler.ImageAsync(batch, new BlobImageRequest(context.Request.Method, context.Request.ContentLength, context.Request.Body), context.RequestAborted)));
@@ -54,9 +55,14 @@ internal static class ApiEndpoints
         return Write(context, answer.Status, answer.ToJson());
     }
 
-    private static async Task Send(HttpContext context, Task<ApiResponse> handling)
+    private static async Task Send(HttpContext context, Task<ApiResponse> handling) =>
+        await SendAsync(context, await handling.ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Writes an answer: its headers, status, content type and body.</summary>
+    public static async Task SendAsync(HttpContext context, ApiResponse answer)
     {
-        var answer = await handling.ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(answer);
         foreach (var (name, value) in answer.Headers)
         {
             context.Response.Headers[name] = value;

@@ -46,8 +46,9 @@ public sealed class HttpFunctions(ResultsApi api, ClassifyApi classify, BlobImag
     {
         ArgumentNullException.ThrowIfNull(request);
         var type = request.Headers.TryGetValues("Content-Type", out var types) ? types.FirstOrDefault() : null;
-        var batch = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["batch"];
-        return await Write(request, await classify.ClassifyAsync(new ClassifyRequest(request.Method, ContentLength(request), type, request.Body, batch), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var batches = System.Web.HttpUtility.ParseQueryString(request.Url.Query).GetValues("batch");
+        var classifyRequest = new ClassifyRequest(request.Method, ContentLength(request), type, request.Body, batches?.FirstOrDefault(), BatchRepeated: batches?.Length > 1);
+        return await Write(request, await classify.ClassifyAsync(classifyRequest, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Every method reaches the handler, as for classify: a GET gets a JSON 405 saying to POST the name.</summary>

@@ -44,6 +44,13 @@ public sealed class FerOptions
     public long MaxDecodedBytesInFlight { get; set; } = Preprocessing.DecodeBudget.DefaultCapacityBytes;
 
     /// <summary>
+    /// The most bytes that HTTP request bodies (and the images the image route reads) may hold at once in this process,
+    /// by Content-Length or counted while read; a request that does not fit is answered 503 <c>server-busy</c> with
+    /// Retry-After. Default 256 MiB: twelve bodies at the 20 MB limit, beside <see cref="MaxDecodedBytesInFlight"/> on a 2 GB instance.
+    /// </summary>
+    public long MaxRequestBytesInFlight { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Join concurrent single-blob invocations into shared ONNX Runtime calls (default). Off, each
     /// invocation makes its own call: only for comparing the two.
     /// </summary>

@@ -78,6 +78,8 @@ public sealed class ClassifyApiTests(Azurite azurite)
         { "text", "POST", HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage },
         { "form without a file", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
         { "form without a boundary", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
+        { "form with a 5,000-character boundary", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
+        { "form cut short", "POST", HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid },
         { "truncated", "POST", HttpStatusCode.BadRequest, ImageErrorCodes.Corrupt },
         { "pixel bomb", "POST", HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooManyPixels },
         { "declared over the limit", "POST", HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge },
@@ -97,6 +99,8 @@ public sealed class ClassifyApiTests(Azurite azurite)
             "text" => ("hello, this is not an image"u8.ToArray(), null, "text/plain"),
             "form without a file" => ("--x\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--x--\r\n"u8.ToArray(), null, "multipart/form-data; boundary=x"),
             "form without a boundary" => (photo, photo.Length, "multipart/form-data"),
+            "form with a 5,000-character boundary" => (Form(new string('b', 5000), photo), null, $"multipart/form-data; boundary={new string('b', 5000)}"),
+            "form cut short" => (Form("x", photo)[..(photo.Length / 2)], null, "multipart/form-data; boundary=x"),
             "truncated" => (photo[..(photo.Length / 3)], photo.Length / 3, "image/jpeg"),
             "pixel bomb" => (Fer.Inference.Tests.TestImages.PngClaiming(100_000, 100_000), null, "image/png"),
             "declared over the limit" => (photo, limit + 1, "image/jpeg"),
@@ -114,6 +118,75 @@ public sealed class ClassifyApiTests(Azurite azurite)
         Assert.True(body.BytesRead <= limit + 1, $"read {body.BytesRead:N0} bytes of a body over the limit");
         Assert.True(input != "declared over the limit" || body.BytesRead == 0, "a Content-Length over the limit is refused before reading");
         await AssertNothingWrittenAsync(host);
+    }
+
+    [Fact]
+    public async Task A_form_the_parser_cannot_read_is_answered_with_a_fixed_sentence_not_the_parsers_text()
+    {
+        using var host = await DemoHostAsync();
+        var photo = await File.ReadAllBytesAsync(Photo);
+        await using var body = new MemoryStream(Form("x", photo)[..(photo.Length / 2)]);
+
+        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", null, "multipart/form-data; boundary=x", body, null), CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid), (answer.Status, Parse(answer).GetProperty("code").GetString()));
+        Assert.Equal("The form cannot be read: it is truncated or not multipart/form-data with that boundary.", Parse(answer).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_does_not_fit_the_request_budget_is_answered_503_with_retry_after_unread_and_the_budget_frees_when_answered()
+    {
+        var photo = await File.ReadAllBytesAsync(Photo);
+        var large = await File.ReadAllBytesAsync(Path.Combine(Path.GetDirectoryName(Photo)!, "biden_7mpx.jpg"));
+        using var host = await DemoHostAsync(new Dictionary<string, string?> { ["Fer:MaxRequestBytesInFlight"] = (photo.Length + 100_000).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var api = host.Get<ClassifyApi>();
+
+        // One request admitted by its Content-Length, its body held back: its bytes are in flight until it is answered.
+        await using var held = new HeldStream(photo);
+        var first = api.ClassifyAsync(new ClassifyRequest("POST", photo.Length, "image/jpeg", held, "web"), CancellationToken.None);
+        await held.Reading;
+        await using var declared = new CountingStream(large);
+        var byLength = await api.ClassifyAsync(new ClassifyRequest("POST", large.Length, "image/jpeg", declared, "web"), CancellationToken.None);
+        await using var chunked = new CountingStream(large);
+        var whileRead = await api.ClassifyAsync(new ClassifyRequest("POST", null, "image/jpeg", chunked, "web"), CancellationToken.None);
+        var busyBlobs = await host.Faces.GetBlobsAsync().ToListAsync();
+        held.Release();
+        var answered = await first;
+        await using var again = new MemoryStream(photo);
+        var afterwards = await api.ClassifyAsync(new ClassifyRequest("POST", photo.Length, "image/jpeg", again, null), CancellationToken.None);
+
+        foreach (var busy in new[] { byLength, whileRead })
+        {
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ServerBusy), (busy.Status, Parse(busy).GetProperty("code").GetString()));
+            Assert.Equal(RequestBudget.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), busy.Headers["Retry-After"]);
+        }
+
+        Assert.Equal(0, declared.BytesRead); // refused on its Content-Length, unread
+        Assert.InRange(chunked.BytesRead, 1, large.Length - 1); // counted while read, refused before its end
+        Assert.Empty(busyBlobs); // nothing written for the refused two (the first was still reading)
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.Equal(HttpStatusCode.OK, afterwards.Status);
+        Assert.Equal(0, host.Get<RequestBudget>().InFlightBytes);
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_be_served_is_a_503_on_classify_and_reclassify_whose_sentence_does_not_carry_the_reason()
+    {
+        using var host = new FunctionHost(azurite, faceFinding: "detect");
+        var models = host.Get<ModelStore>();
+        await models.Container.CreateIfNotExistsAsync();
+        await models.Container.GetBlobClient(ModelStore.PointerBlob).UploadAsync(BinaryData.FromString("{\"version\": \"../secret-path-in-the-reason\"}"), overwrite: true);
+        await using var body = File.OpenRead(Photo);
+
+        var classify = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/jpeg", body, null), CancellationToken.None);
+        var reclassify = await host.Get<ReclassifyApi>().StartAsync("web", CancellationToken.None);
+
+        foreach (var answer in new[] { classify, reclassify })
+        {
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable), (answer.Status, Parse(answer).GetProperty("code").GetString()));
+            Assert.DoesNotContain("secret-path-in-the-reason", Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal); // the log has it
+            Assert.DoesNotContain(models.Container.Name, Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -147,9 +220,9 @@ public sealed class ClassifyApiTests(Azurite azurite)
         await AssertNothingWrittenAsync(host);
     }
 
-    private async Task<FunctionHost> DemoHostAsync()
+    private async Task<FunctionHost> DemoHostAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new FunctionHost(azurite, faceFinding: "detect");
+        var host = new FunctionHost(azurite, faceFinding: "detect", settings);
         await host.Get<ModelStore>().PublishAsync(Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), promote: true);
         return host;
     }
@@ -161,6 +234,29 @@ public sealed class ClassifyApiTests(Azurite azurite)
     }
 
     private static JsonElement Parse(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
+
+    /// <summary>A multipart/form-data body with one file field.</summary>
+    private static byte[] Form(string boundary, byte[] file) =>
+        [.. System.Text.Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\n"), .. file, .. System.Text.Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")];
+
+    /// <summary>A request body that gives nothing until <see cref="Release"/>: its request holds its admission meanwhile.</summary>
+    private sealed class HeldStream(byte[] content) : MemoryStream(content, writable: false)
+    {
+        private readonly TaskCompletionSource reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the handler first reads: it has been admitted by then.</summary>
+        public Task Reading => reading.Task;
+
+        public void Release() => released.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            reading.TrySetResult();
+            await released.Task.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+    }
 
     /// <summary>A request body that counts what the handler read of it.</summary>
     private sealed class CountingStream(byte[] content) : MemoryStream(content, writable: false)

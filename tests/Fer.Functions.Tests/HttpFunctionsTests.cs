@@ -127,6 +127,57 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Classify_refuses_a_repeated_batch_and_a_5000_character_boundary_in_json_and_uploads_nothing()
+    {
+        using var host = new FunctionHost(azurite);
+        await PublishModelAsync(host);
+        var functions = host.Create<HttpFunctions>();
+        var png = Fer.Inference.Tests.TestImages.Png(48, 48, SKColors.Gray);
+        var boundary = new string('b', 5000);
+        byte[] form = [.. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"), .. png, .. Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")];
+
+        var repeated = Answer(await functions.Classify(Request(host, "POST", "classify?batch=a&batch=b", png, "image/png"), CancellationToken.None));
+        var longBoundary = Answer(await functions.Classify(Request(host, "POST", "classify?batch=a", form, $"multipart/form-data; boundary={boundary}"), CancellationToken.None));
+
+        Assert.Equal((HttpStatusCode.BadRequest, ApiJson.ContentType, ApiErrorCodes.BatchRepeated), (repeated.StatusCode, repeated.Header("Content-Type"), Json(repeated).GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiJson.ContentType, ApiErrorCodes.FormInvalid), (longBoundary.StatusCode, longBoundary.Header("Content-Type"), Json(longBoundary).GetProperty("code").GetString()));
+        Assert.Empty(await host.Faces.GetBlobsAsync().ToListAsync()); // not "a,b/upload-..."
+    }
+
+    [Fact]
+    public async Task Classify_over_the_request_budget_answers_503_server_busy_with_retry_after_and_json()
+    {
+        using var host = new FunctionHost(azurite, settings: new Dictionary<string, string?> { ["Fer:MaxRequestBytesInFlight"] = "1000" });
+        var functions = host.Create<HttpFunctions>();
+        using var holding = host.Get<RequestBudget>().TryReserve(1000); // other requests' bodies fill the budget
+        var png = Fer.Inference.Tests.TestImages.Png(48, 48, SKColors.Gray);
+
+        var busy = Answer(await functions.Classify(Request(host, "POST", "classify", png, "image/png"), CancellationToken.None));
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiJson.ContentType), (busy.StatusCode, busy.Header("Content-Type")));
+        Assert.Equal(ApiErrorCodes.ServerBusy, Json(busy).GetProperty("code").GetString());
+        Assert.Equal("5", busy.Header("Retry-After"));
+    }
+
+    [Fact]
+    public async Task The_page_is_sent_with_its_content_security_policy_nosniff_and_no_framing()
+    {
+        using var host = new FunctionHost(azurite);
+
+        var page = Answer(await HttpFunctions.Page(Request(host, "GET", WebPage.Route)));
+        var script = Answer(await HttpFunctions.PageFile(Request(host, "GET", "ui/app.js"), "app.js"));
+
+        foreach (var answer in new[] { page, script })
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Contains("frame-ancestors 'none'", answer.Header("Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.Contains("script-src 'self'", answer.Header("Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.Equal("nosniff", answer.Header("X-Content-Type-Options"));
+            Assert.Equal("DENY", answer.Header("X-Frame-Options"));
+        }
+    }
+
+    [Fact]
     public async Task Health_answers_json_once_a_model_serves_and_OpenApi_the_document()
     {
         using var host = new FunctionHost(azurite);

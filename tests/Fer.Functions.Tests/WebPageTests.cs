@@ -21,6 +21,23 @@ public sealed class WebPageTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("app.js")]
+    [InlineData("no-such-file")]
+    public void Every_answer_forbids_other_scripts_sniffing_and_framing(string? file)
+    {
+        var headers = WebPage.Get(file).Headers;
+
+        Assert.Equal("nosniff", headers["X-Content-Type-Options"]);
+        Assert.Equal("DENY", headers["X-Frame-Options"]);
+        var policy = headers["Content-Security-Policy"].Split(';', StringSplitOptions.TrimEntries).ToDictionary(d => d.Split(' ')[0], d => d);
+        Assert.Equal("default-src 'none'", policy["default-src"]);
+        Assert.Equal("script-src 'self'", policy["script-src"]); // no inline script, no eval
+        Assert.Equal("connect-src 'self'", policy["connect-src"]);
+        Assert.Equal("frame-ancestors 'none'", policy["frame-ancestors"]);
+    }
+
+    [Theory]
     [InlineData("../openapi.json")]
     [InlineData("..%2Fopenapi.json")]
     [InlineData("Fer.Api.openapi.json")]

@@ -18,12 +18,17 @@ internal static class ServeCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = $"The loopback port to listen on (default {DefaultPort}).", DefaultValueFactory = _ => DefaultPort };
-        var command = new Command("serve", "Serve the web page (/api/ui) and the HTTP API (classify, results, summary, reclassify, image, health, openapi.json) on localhost; starts Azurite if needed.") { port };
+        var allowHosts = new Option<string[]>("--allow-host")
+        {
+            Description = "A host name to answer besides localhost, 127.0.0.1 and [::1] (a proxy's or a container's name); repeatable. Requests naming any other host are refused (DNS rebinding).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("serve", "Serve the web page (/api/ui) and the HTTP API (classify, results, summary, reclassify, image, health, openapi.json) on localhost; starts Azurite if needed.") { port, allowHosts };
         command.SetAction(async (parse, ct) =>
         {
             var connection = StorageOptions.Resolve(parse);
             using var azurite = connection.ConnectionString == StorageConnection.DevelopmentStorage && !LocalAzurite.IsListening() ? LocalAzurite.Start() : null;
-            await using var app = ServeHost.Build(connection, parse.GetValue(port));
+            await using var app = ServeHost.Build(connection, parse.GetValue(port), parse.GetValue(allowHosts));
             await app.Services.EnsureStorageCreatedAsync(ct).ConfigureAwait(false); // Azurite starts empty
             var models = app.Services.GetRequiredService<ModelStore>();
             if (azurite is not null)

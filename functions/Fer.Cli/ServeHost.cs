@@ -14,7 +14,8 @@ namespace Fer.Cli;
 /// </summary>
 internal static class ServeHost
 {
-    public static WebApplication Build(StorageConnection connection, int port)
+    /// <param name="allowedHosts">Host names accepted besides the loopback ones (<see cref="LocalRequestGuard"/>).</param>
+    public static WebApplication Build(StorageConnection connection, int port, IEnumerable<string>? allowedHosts = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -31,6 +32,7 @@ internal static class ServeHost
 
         var app = builder.Build();
         app.UseStatusCodePages(context => ApiEndpoints.WriteStatusCodeError(context.HttpContext));
+        app.Use(new LocalRequestGuard(allowedHosts ?? []).InvokeAsync);
         app.MapFerApi();
         return app;
     }

@@ -23,12 +23,13 @@ internal sealed class LocalServe : IAsyncDisposable
     public Uri Api { get; }
 
     /// <summary>Starts <c>fer serve</c> against <paramref name="connectionString"/> and waits until it listens; it stops itself after <paramref name="lifetime"/>.</summary>
-    public static async Task<LocalServe> StartAsync(string connectionString, TimeSpan lifetime)
+    /// <param name="options">More of fer serve's options (<c>--allow-host NAME</c>).</param>
+    public static async Task<LocalServe> StartAsync(string connectionString, TimeSpan lifetime, params string[] options)
     {
         var port = FreePort();
         var stop = new CancellationTokenSource(lifetime);
         var serving = FerCommandLine.Build()
-            .Parse(["serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--connection-string", connectionString])
+            .Parse(["serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--connection-string", connectionString, .. options])
             .InvokeAsync(cancellationToken: stop.Token);
         await WaitUntilListeningAsync(port, serving);
         return new LocalServe(port, stop, serving);

@@ -135,7 +135,7 @@ internal static class ClassifyCommand
 
     private static string Csv(string path, ClassificationResult result, IReadOnlyList<string> labels, double milliseconds)
     {
-        static string Field(string? value) => value is null ? string.Empty : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        static string Field(string? value) => CsvText.Field(value);
         var scores = labels.Select(l => result.Scores.TryGetValue(l, out var p) ? p.ToString("F6", CultureInfo.InvariantCulture) : string.Empty);
         static string Number(double? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : string.Empty;
         var face = new[] { Number(result.FaceIndex), Number(result.FaceCount), Number(result.Box?.X), Number(result.Box?.Y), Number(result.Box?.Width), Number(result.Box?.Height), Number(result.DetectionScore), result.FaceSource ?? string.Empty };

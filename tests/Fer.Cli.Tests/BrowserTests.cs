@@ -47,6 +47,14 @@ public sealed class BrowserTests(Azurite azurite)
         page.Request += (_, request) => requests.Enqueue(request);
         var responses = new ConcurrentQueue<IResponse>();
         page.Response += (_, response) => responses.Enqueue(response);
+        var refusedByPolicy = new ConcurrentQueue<string>(); // what the page's Content-Security-Policy blocked: nothing it needs
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                refusedByPolicy.Enqueue(message.Text);
+            }
+        };
         SetDefaultExpectTimeout(30_000); // CI runs the other test projects beside this one on two cores
 
         using var summary = await http.GetAsync($"batches/{batch}/summary");
@@ -132,6 +140,8 @@ public sealed class BrowserTests(Azurite azurite)
         Assert.All(csv[1..], line => Assert.Matches($"^{batch}/(upload-[^,]+|{Regex.Escape(PrivatePhoto)}),[0-9]+,[0-9]+,classified,({string.Join('|', Emotions)}),", line));
         Assert.Equal(privateFaces, csv.Count(line => line.StartsWith($"{batch}/{PrivatePhoto},", StringComparison.Ordinal)));
 
+        Assert.Empty(refusedByPolicy); // the camera, the photo's blob: URL, the thumbnails' data: URLs and the CSV download all ran under the policy
+
         // Each image was asked for once, by POST with its name in the body; no URL the page asked for holds the name
         // ("Jane" survives any URL encoding unchanged).
         var imageRequests = requests.Where(r => new Uri(r.Url).AbsolutePath == $"/api/batches/{batch}/image").ToList();
@@ -169,6 +179,37 @@ public sealed class BrowserTests(Azurite azurite)
         Assert.Equal(issued.Distinct().Order(StringComparer.Ordinal), sent.Distinct().Order(StringComparer.Ordinal));
         Assert.DoesNotContain(requests.Select(r => r.Url), url => url.Contains("continuationToken=", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(requests.Select(r => r.Url), url => issued.Concat(tableTokens).Concat(tableTokens.Select(NextRowKey)).Any(token => url.Contains(token, StringComparison.Ordinal) || url.Contains(Uri.EscapeDataString(token), StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_pages_csv_keeps_names_that_look_like_formulas_as_text()
+    {
+        Assert.Equal(0, await FerCommandLine.RunAsync(["model", "publish", Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), "--promote", "--connection-string", azurite.ConnectionString]));
+        var batch = "=1+2-" + Guid.NewGuid().ToString("N")[..8]; // a batch name may start with '=', and every blobName starts with its batch
+        var folder = Directory.CreateTempSubdirectory("fer-browser-csv-").FullName;
+        await File.WriteAllBytesAsync(Path.Combine(folder, "@SUM(1,2).png"), Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
+        await File.WriteAllTextAsync(Path.Combine(folder, "-notes \"x\".png"), "not an image");
+        Assert.Equal(0, await FerCommandLine.RunAsync(["upload", folder, "--batch", batch, "--connection-string", azurite.ConnectionString]));
+        Assert.Equal(0, await FerCommandLine.RunAsync(["process", "--batch", batch, "--connection-string", azurite.ConnectionString]));
+        Directory.Delete(folder, recursive: true);
+
+        await using var serve = await LocalServe.StartAsync(azurite.ConnectionString, TimeSpan.FromMinutes(3));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = SystemChromium.Path });
+        var page = await browser.NewPageAsync();
+        SetDefaultExpectTimeout(30_000);
+        await page.GotoAsync(new Uri(serve.Api, "ui").ToString());
+        await page.FillAsync("#batch-name", batch);
+        await page.ClickAsync("#batch-form button[type=submit]");
+        await Expect(page.Locator("#rows tbody tr")).ToHaveCountAsync(2);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+
+        // Each text cell that starts with = + - @ gets a leading ', quoted when it holds a comma or quote (RFC 4180); numbers stay numbers.
+        Assert.Equal(3, csv.Length);
+        Assert.Contains(csv[1..], line => line.StartsWith($"\"'{batch}/@SUM(1,2).png\",", StringComparison.Ordinal));
+        Assert.Contains(csv[1..], line => line.StartsWith($"\"'{batch}/-notes \"\"x\"\".png\",", StringComparison.Ordinal));
+        Assert.All(csv[1..], line => Assert.DoesNotContain(",=", line, StringComparison.Ordinal));
     }
 
     /// <summary>The next row key in a table token as Azurite writes it: base64 of the partition key, a space, base64 of the row key (a face row's key is its blob's path, escaped, + "~" + the face index).</summary>

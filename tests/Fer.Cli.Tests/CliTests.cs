@@ -112,6 +112,32 @@ public sealed class CliTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public void Classify_csv_keeps_a_file_name_that_looks_like_a_formula_as_quoted_text()
+    {
+        var model = Path.Combine(root, "model");
+        TestModels.Export(model, seed: 3);
+
+        // A folder named like a formula, given as a relative path: every path printed starts with its name.
+        var folder = "=HYPERLINK(\"http:evil\",\"x\")-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "@face,1.png"), TestImages.Png(12, 12, SKColors.Navy));
+            using var output = new StringWriter();
+
+            Assert.Equal(ExitCodes.Success, ClassifyCommand.Run([folder], model, "csv", output, FaceFinding.WholeImage));
+
+            var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("path,face,", lines[0], StringComparison.Ordinal);
+            Assert.StartsWith($"\"'{folder.Replace("\"", "\"\"", StringComparison.Ordinal)}/@face,1.png\",0,1,", Assert.Single(lines[1..]), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Upload_process_and_results_handle_two_hundred_images()
     {
         var model = Path.Combine(root, "model");

@@ -336,9 +336,12 @@ async function turnPage(step) {
   }
 }
 
-// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A text that a spreadsheet would
+// run as a formula (names and errors come from uploads: =HYPERLINK(...)) gets a leading ' and stays text; numbers,
+// negative ones included, are left as they are.
 const csvField = (value) => {
-  const text = value == null ? '' : String(value);
+  let text = value == null ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 

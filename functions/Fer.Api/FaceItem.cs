@@ -28,6 +28,9 @@ public record FaceItem
 
     public double? Confidence { get; init; }
 
+    /// <summary>True when the confidence is below the model's calibrated threshold: the label is a guess to doubt.</summary>
+    public bool? Uncertain { get; init; }
+
     /// <summary>Label -> probability, for classified faces only.</summary>
     public IReadOnlyDictionary<string, double>? Scores { get; init; }
 
@@ -56,6 +59,7 @@ public record FaceItem
             Status = result.Status,
             Emotion = result.Emotion,
             Confidence = classified ? result.Confidence : null,
+            Uncertain = classified ? result.Uncertain : null,
             Scores = classified ? result.Scores : null,
             Width = result.Width,
             Height = result.Height,
@@ -81,6 +85,7 @@ public record FaceItem
             Status = row.Status,
             Emotion = row.Emotion,
             Confidence = row.Confidence,
+            Uncertain = classified ? row.Uncertain : null,
             Scores = classified ? EmotionLabels.Canonical.ToDictionary(l => l, l => row.Score(l) ?? 0) : null,
             Width = row.Width,
             Height = row.Height,

@@ -61,7 +61,7 @@ internal static class ClassifyCommand
         var annotated = new HashSet<string>(StringComparer.Ordinal);
         if (format == "csv")
         {
-            output.WriteLine("path,face,faceCount,boxX,boxY,boxWidth,boxHeight,detectionScore,faceSource,status,emotion,confidence," + string.Join(',', classifier.Manifest.Labels) + ",errorCode,error,ms");
+            output.WriteLine("path,face,faceCount,boxX,boxY,boxWidth,boxHeight,detectionScore,faceSource,status,emotion,confidence,uncertain," + string.Join(',', classifier.Manifest.Labels) + ",errorCode,error,ms");
         }
 
         var rejected = 0;
@@ -139,13 +139,15 @@ internal static class ClassifyCommand
         var scores = labels.Select(l => result.Scores.TryGetValue(l, out var p) ? p.ToString("F6", CultureInfo.InvariantCulture) : string.Empty);
         static string Number(double? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : string.Empty;
         var face = new[] { Number(result.FaceIndex), Number(result.FaceCount), Number(result.Box?.X), Number(result.Box?.Y), Number(result.Box?.Width), Number(result.Box?.Height), Number(result.DetectionScore), result.FaceSource ?? string.Empty };
-        return string.Join(',', new[] { Field(path) }.Concat(face).Concat(new[] { result.Status, result.Emotion ?? string.Empty, result.Status == ClassificationStatus.Classified ? result.Confidence.ToString("F6", CultureInfo.InvariantCulture) : string.Empty })
+        return string.Join(',', new[] { Field(path) }.Concat(face).Concat(new[] { result.Status, result.Emotion ?? string.Empty, result.Status == ClassificationStatus.Classified ? result.Confidence.ToString("F6", CultureInfo.InvariantCulture) : string.Empty, Flag(result.Uncertain) })
             .Concat(scores).Concat([result.ErrorCode ?? string.Empty, Field(result.Error), milliseconds.ToString("F1", CultureInfo.InvariantCulture)]));
     }
 
+    private static string Flag(bool? value) => value is { } flag ? (flag ? "true" : "false") : string.Empty;
+
     private static string Table(string path, ClassificationResult result, double milliseconds) =>
         result.Status == ClassificationStatus.Classified
-            ? string.Create(CultureInfo.InvariantCulture, $"{result.Emotion,-10} {result.Confidence,6:P1}  {milliseconds,6:F1} ms  {path}  face {result.FaceIndex + 1}/{result.FaceCount} {Describe(result)}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{result.Emotion,-10} {result.Confidence,6:P1}{(result.Uncertain == true ? " uncertain" : string.Empty)}  {milliseconds,6:F1} ms  {path}  face {result.FaceIndex + 1}/{result.FaceCount} {Describe(result)}")
             : $"{result.Status,-10} {result.ErrorCode}  {path}: {result.Error}";
 
     private static string Describe(ClassificationResult result) => result.Box is not { } box

@@ -37,7 +37,7 @@ internal static class PhotoAnnotator
                 var (x, y, width, height) = (result.Box!.X, result.Box.Y, result.Box.Width, result.Box.Height);
                 font.Size = Math.Clamp(width / 4f, 10, Math.Max(10, longSide / 60f)); // labels of a crowd's small faces must not cover each other
                 canvas.DrawRect(x, y, width, height, box);
-                var text = string.Create(CultureInfo.InvariantCulture, $"{result.FaceIndex + 1} {result.Emotion} {result.Confidence:P0}");
+                var text = string.Create(CultureInfo.InvariantCulture, $"{result.FaceIndex + 1} {result.Emotion} {result.Confidence:P0}{(result.Uncertain == true ? "?" : string.Empty)}");
                 var top = Math.Max(font.Size, y - (font.Size * 0.3f));
                 canvas.DrawRect(x, top - font.Size, font.MeasureText(text) + 4, font.Size * 1.25f, shadow);
                 canvas.DrawText(text, x + 2, top, font, label);

@@ -106,11 +106,12 @@ function faceBox(item, index) {
   box.style.top = `${(100 * item.box.y) / item.height}%`;
   box.style.width = `${(100 * item.box.width) / item.width}%`;
   box.style.height = `${(100 * item.box.height) / item.height}%`;
-  const label = item.emotion ? `${item.emotion} ${percent(item.confidence)}` : item.status;
+  const label = item.emotion ? `${item.emotion} ${percent(item.confidence)}${item.uncertain ? ', uncertain' : ''}` : item.status;
   box.setAttribute('aria-label', `Face ${index + 1}: ${label}`);
   const tag = document.createElement('span');
   tag.className = 'tag';
-  tag.textContent = item.emotion || item.status;
+  tag.textContent = item.emotion ? `${item.emotion}${item.uncertain ? '?' : ''}` : item.status;
+  if (item.uncertain) box.classList.add('uncertain');
   box.append(tag);
   box.addEventListener('click', () => selectFace(index));
   return box;
@@ -119,7 +120,7 @@ function faceBox(item, index) {
 function selectFace(index) {
   const item = faces[index];
   for (const box of $('boxes').children) box.setAttribute('aria-pressed', String(Number(box.dataset.index) === index));
-  $('face-title').textContent = `Face ${index + 1} of ${faces.length}: ${item.emotion ? `${item.emotion}, ${percent(item.confidence)}` : item.status}`;
+  $('face-title').textContent = `Face ${index + 1} of ${faces.length}: ${item.emotion ? `${item.emotion}, ${percent(item.confidence)}${item.uncertain ? ' (uncertain: the model is not sure)' : ''}` : item.status}`;
   $('face-bars').replaceChildren(...EMOTIONS.map((emotion) => bar(emotion, item.scores ? item.scores[emotion] : 0, 1, percent)));
 }
 
@@ -278,7 +279,7 @@ function row(item) {
     inBatch,
     item.face == null ? '–' : `${item.face + 1} of ${item.faceCount}`,
     item.emotion || '–',
-    item.confidence == null ? '–' : percent(item.confidence),
+    item.confidence == null ? '–' : `${percent(item.confidence)}${item.uncertain ? ' uncertain' : ''}`,
     item.errorCode ? `${item.status}: ${item.errorCode}` : item.status,
   ].map((text) => {
     const td = document.createElement('td');
@@ -349,7 +350,7 @@ const csvField = (value) => {
 async function downloadCsv() {
   showError('batch-error', null);
   $('batch-status').textContent = `Reading every row of batch "${view.batch}" for the CSV…`;
-  const columns = ['blobName', 'face', 'faceCount', 'status', 'emotion', 'confidence', ...EMOTIONS, 'boxX', 'boxY', 'boxWidth', 'boxHeight',
+  const columns = ['blobName', 'face', 'faceCount', 'status', 'emotion', 'confidence', 'uncertain', ...EMOTIONS, 'boxX', 'boxY', 'boxWidth', 'boxHeight',
     'detectionScore', 'faceSource', 'alignedDegrees', 'width', 'height', 'modelVersion', 'errorCode', 'error', 'processedAt', 'durationMs'];
   const lines = [columns.join(',')];
   try {
@@ -358,7 +359,7 @@ async function downloadCsv() {
       const page = await resultsPage(CSV_PAGE_SIZE, token);
       for (const item of page.items) {
         const box = item.box || {};
-        const values = [item.blobName, item.face, item.faceCount, item.status, item.emotion, item.confidence,
+        const values = [item.blobName, item.face, item.faceCount, item.status, item.emotion, item.confidence, item.uncertain,
           ...EMOTIONS.map((e) => (item.scores ? item.scores[e] : null)), box.x, box.y, box.width, box.height,
           item.detectionScore, item.faceSource, item.alignedDegrees, item.width, item.height, item.modelVersion,
           item.errorCode, item.error, item.processedAt, item.durationMs];

@@ -21,9 +21,10 @@ public sealed record FaceCropGeometry
 
     public IEnumerable<string> Validate()
     {
-        if (!double.IsFinite(Margin) || Margin is < 0 or > 1)
+        // A negative margin cuts inside the detector's box (its box reaches past the brows and chin).
+        if (!double.IsFinite(Margin) || Margin is < -0.25 or > 1)
         {
-            yield return $"input.crop.margin {Margin} is outside 0..1";
+            yield return $"input.crop.margin {Margin} is outside -0.25..1";
         }
 
         if (!double.IsFinite(ShiftY) || ShiftY is < -0.5 or > 0.5)

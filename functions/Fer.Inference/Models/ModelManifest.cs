@@ -134,6 +134,13 @@ public sealed record ModelInput
     /// </summary>
     public string? Faces { get; init; }
 
+    /// <summary>
+    /// The resolution of the training faces (FER2013: 48): a larger face is first averaged down to it, then resized to
+    /// <see cref="Size"/> as the training faces were, so photos' faces reach the model as sharp as those it learnt from.
+    /// Absent: resized straight to <see cref="Size"/>, as before.
+    /// </summary>
+    public int? NativeSize { get; init; }
+
     /// <summary>How a detected face is cut out (margin, shift); absent: <see cref="FaceCropGeometry.Default"/>, what serving did before.</summary>
     public FaceDetection.FaceCropGeometry? Crop { get; init; }
 
@@ -167,6 +174,11 @@ public sealed record ModelInput
         if (Faces is not null && !FaceFinding.IsKnown(Faces))
         {
             yield return $"input.faces '{Faces}' is not one of {string.Join(", ", FaceFinding.All)}";
+        }
+
+        if (NativeSize is < 8 or > 2048)
+        {
+            yield return $"input.nativeSize {NativeSize} is outside 8..2048";
         }
 
         foreach (var problem in Crop?.Validate() ?? [])

@@ -236,6 +236,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             Status = result.Status,
             Emotion = result.Emotion,
             Confidence = result.Status == ClassificationStatus.Classified ? result.Confidence : null,
+            Uncertain = result.Status == ClassificationStatus.Classified ? result.Uncertain : null,
             ModelVersion = result.ModelVersion,
             Width = result.Width,
             Height = result.Height,

@@ -22,6 +22,9 @@ public sealed class EmotionRow : ITableEntity
 
     public double? Confidence { get; set; }
 
+    /// <summary>True when the confidence is below the model's calibrated threshold (see ClassificationResult.Uncertain).</summary>
+    public bool? Uncertain { get; set; }
+
     public double? Surprise { get; set; }
 
     public double? Fear { get; set; }

@@ -28,9 +28,10 @@ internal static class CalibrateCommand
         };
         var cropMargin = new Option<double?>("--crop-margin") { Description = "Also declare this photo crop margin (chosen with evaluate --photos)." };
         var cropShift = new Option<double?>("--crop-shift") { Description = "Also declare this downward crop shift (share of the face box)." };
+        var nativeSize = new Option<int?>("--native-size") { Description = "Also declare that larger faces are averaged down to this size first (the training faces' resolution, 48 for FER2013 and FER+; 0 removes it)." };
         var command = new Command("calibrate", "Fit the temperature and the uncertain threshold on held-out faces and write them into the model's manifest.")
         {
-            model, data, layout, split, precision, cropMargin, cropShift,
+            model, data, layout, split, precision, cropMargin, cropShift, nativeSize,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -38,11 +39,12 @@ internal static class CalibrateCommand
             Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true),
             parse.GetValue(split)!,
             OptionParsing.Fraction(parse.GetValue(precision), "--precision", max: 1),
-            (parse.GetValue(cropMargin), parse.GetValue(cropShift))));
+            (parse.GetValue(cropMargin), parse.GetValue(cropShift)),
+            parse.GetValue(nativeSize)));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, double precision, (double? Margin, double? Shift) crop)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, double precision, (double? Margin, double? Shift) crop, int? nativeSize)
     {
         var manifestPath = Path.Combine(modelDirectory, ModelManifest.FileName);
         var manifest = ModelManifest.Load(manifestPath);
@@ -70,13 +72,14 @@ internal static class CalibrateCommand
         var updated = manifest with
         {
             Output = manifest.Output with { Temperature = Math.Round(temperature, 4), UncertainBelow = Math.Round(threshold, 4) },
-            Input = (crop.Margin ?? crop.Shift) is null ? manifest.Input : manifest.Input with
+            Input = manifest.Input with
             {
-                Crop = new FaceCropGeometry
+                Crop = (crop.Margin ?? crop.Shift) is null ? manifest.Input.Crop : new FaceCropGeometry
                 {
                     Margin = crop.Margin ?? manifest.Input.CropGeometry.Margin,
                     ShiftY = crop.Shift ?? manifest.Input.CropGeometry.ShiftY,
                 },
+                NativeSize = nativeSize is 0 ? null : nativeSize ?? manifest.Input.NativeSize,
             },
         };
         File.WriteAllText(manifestPath, updated.ToJson());

@@ -28,10 +28,11 @@ internal static class EvaluateCommand
         var photos = new Option<bool>("--photos") { Description = "The images are photos: find the faces as serving does and score the largest one; a photo without a face counts as wrong." };
         var cropMargin = new Option<double?>("--crop-margin") { Description = "With --photos: try this crop margin instead of the manifest's (tuning; see fer-train calibrate --crop-margin)." };
         var cropShift = new Option<double?>("--crop-shift") { Description = "With --photos: try this downward shift of the crop instead of the manifest's (share of the face box)." };
+        var nativeSize = new Option<int?>("--native-size") { Description = "Try averaging larger faces down to this size first instead of the manifest's input.nativeSize (tuning)." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write metrics.json; the text report, confusion matrix and reliability diagram go beside it." };
         var command = new Command("evaluate", "Evaluate an exported model on labelled images or photos, as serving would classify them, with calibration.")
         {
-            model, data, layout, split, only, photos, cropMargin, cropShift, output,
+            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -41,11 +42,12 @@ internal static class EvaluateCommand
             parse.GetValue(only)?.FullName,
             parse.GetValue(photos),
             (parse.GetValue(cropMargin), parse.GetValue(cropShift)),
+            parse.GetValue(nativeSize),
             parse.GetValue(output)?.FullName));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, (double? Margin, double? Shift) crop, string? output)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, (double? Margin, double? Shift) crop, int? nativeSize, string? output)
     {
         var clock = Stopwatch.StartNew();
         if (!photos && (crop.Margin ?? crop.Shift) is not null)
@@ -53,7 +55,7 @@ internal static class EvaluateCommand
             throw new ArgumentException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
         }
 
-        Func<ModelManifest, ModelManifest>? change = (crop.Margin ?? crop.Shift) is null ? null : manifest => manifest with
+        Func<ModelManifest, ModelManifest>? change = (crop.Margin ?? crop.Shift) is null && nativeSize is null ? null : manifest => manifest with
         {
             Input = manifest.Input with
             {
@@ -62,6 +64,7 @@ internal static class EvaluateCommand
                     Margin = crop.Margin ?? manifest.Input.CropGeometry.Margin,
                     ShiftY = crop.Shift ?? manifest.Input.CropGeometry.ShiftY,
                 },
+                NativeSize = nativeSize is 0 ? null : nativeSize ?? manifest.Input.NativeSize,
             },
         };
         using var serving = new ServingClassifier(modelDirectory, photos, change);
@@ -84,7 +87,7 @@ internal static class EvaluateCommand
         var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(metricsPath))!;
         var geometry = classifier.Manifest.Input.CropGeometry;
         var what = only is not null ? Path.GetFileName(only) : split;
-        var title = $"{classifier.Version} on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, crop margin {geometry.Margin:0.##} shift {geometry.ShiftY:0.##}" : string.Empty)} ({truth.Count} images)";
+        var title = $"{classifier.Version} on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, crop margin {geometry.Margin:0.##} shift {geometry.ShiftY:0.##}" : string.Empty)}{(classifier.Manifest.Input.NativeSize is { } n ? $", native {n} px" : string.Empty)} ({truth.Count} images)";
         var allImagesAccuracy = predictions.Count == 0 ? 0 : (double)predicted.Where((p, i) => p == truth[i]).Count() / predictions.Count;
         ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
         {

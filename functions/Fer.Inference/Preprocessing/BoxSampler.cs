@@ -24,6 +24,10 @@ internal sealed class BoxSampler : IDisposable
 
     public BoxSampler(int sourceWidth, int sourceHeight, SKSizeI size)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size.Width, 1, nameof(size));
+        ArgumentOutOfRangeException.ThrowIfLessThan(size.Height, 1, nameof(size));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size.Width, sourceWidth, nameof(size));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size.Height, sourceHeight, nameof(size));
         (this.sourceWidth, this.sourceHeight) = (sourceWidth, sourceHeight);
 
         // Source column x falls into target column x * tw / w: every target column gets at least one, as tw <= w.
@@ -39,7 +43,17 @@ internal sealed class BoxSampler : IDisposable
         averaged = new byte[size.Width * 4];
         targetHeight = size.Height;
         target = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (target.GetPixels() == IntPtr.Zero || target.RowBytes != averaged.Length)
+        {
+            // Flush copies into this memory by raw pointer: it must exist and have the layout counted here.
+            target.Dispose();
+            throw new InsufficientMemoryException($"No {size.Width}x{size.Height} bitmap could be allocated.");
+        }
     }
+
+    public int SourceWidth => sourceWidth;
+
+    public int SourceHeight => sourceHeight;
 
     /// <summary>Bytes besides the target bitmap: a source row, the column map and a target row's sums.</summary>
     public static long WorkingBytes(int sourceWidth, int targetWidth) => (8L * sourceWidth) + (targetWidth * ((4L * sizeof(long)) + 4 + 4));
@@ -47,6 +61,10 @@ internal sealed class BoxSampler : IDisposable
     /// <summary>Adds source row <paramref name="sourceRow"/>; rows come in order, top-down or bottom-up.</summary>
     public void Add(int sourceRow, ReadOnlySpan<byte> rgba)
     {
+        // The one check that keeps Flush's raw copy inside the bitmap, whatever a decoder hands over.
+        ArgumentOutOfRangeException.ThrowIfNegative(sourceRow);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sourceRow, sourceHeight);
+        ArgumentOutOfRangeException.ThrowIfLessThan((long)rgba.Length, 4L * sourceWidth, nameof(rgba));
         var targetRow = (int)((long)sourceRow * targetHeight / sourceHeight);
         if (targetRow != row && rowsSummed > 0)
         {

@@ -6,7 +6,8 @@ namespace Fer.Inference.Preprocessing;
 /// An image whose header has been read and checked against the limits, with nothing decoded yet: what a decode at a
 /// given size will cost in memory is known before it is paid (<see cref="DecodeBudget"/>). Decoding is as small as
 /// asked: JPEG scales by k/8 inside its DCT, WebP scales inside libwebp, PNG and BMP are read a row at a time and
-/// box-averaged (<see cref="BoxSampler"/>), GIF scales inside Skia's decoder; an interlaced PNG decodes in full.
+/// box-averaged (<see cref="BoxSampler"/>), GIF scales inside Skia's decoder; an interlaced PNG decodes in full inside
+/// its reservation (Skia's de-interlacing buffer counted too) and is box-averaged before it is handed out.
 /// </summary>
 public sealed class EncodedImage : IDisposable
 {
@@ -31,6 +32,9 @@ public sealed class EncodedImage : IDisposable
         Codec,
         PngRows,
         Scanlines,
+
+        /// <summary>The codec decodes the full size, then rows of it go through a <see cref="BoxSampler"/> (interlaced PNG).</summary>
+        WholeThenBoxed,
     }
 
     /// <summary>The full image's width, orientation applied.</summary>
@@ -66,11 +70,12 @@ public sealed class EncodedImage : IDisposable
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        var problem = width <= 0 || height <= 0
-            ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image header gives an impossible size {width}x{height}.")
-            : (long)width * height > limits.MaxPixels
-                ? new ImageRejectedException(ImageErrorCodes.TooManyPixels, $"The image header claims {width:N0}x{height:N0} pixels; the limit is {limits.MaxPixels:N0} pixels.")
-                : null;
+        var problem = (codec.EncodedFormat == SKEncodedImageFormat.Png ? PngRowReader.HeaderProblem(encoded) : null)
+            ?? (width <= 0 || height <= 0
+                ? new ImageRejectedException(ImageErrorCodes.Corrupt, $"The image header gives an impossible size {width}x{height}.")
+                : (long)width * height > limits.MaxPixels
+                    ? new ImageRejectedException(ImageErrorCodes.TooManyPixels, $"The image header claims {width:N0}x{height:N0} pixels; the limit is {limits.MaxPixels:N0} pixels.")
+                    : null);
         if (problem is not null)
         {
             codec.Dispose();
@@ -96,13 +101,15 @@ public sealed class EncodedImage : IDisposable
         var (size, method) = Plan(minLongSide);
         var pixels = (long)size.Width * size.Height;
         var perPixel = DecodeBytesPerPixel + (Rotated ? OrientationBytesPerPixel : 0);
+        var fullPixels = (long)codec.Info.Width * codec.Info.Height;
         var sampling = method switch
         {
             Method.PngRows => BoxSampler.WorkingBytes(codec.Info.Width, size.Width) + data.Size, // and the pixel data gathered from its chunks
             Method.Scanlines => BoxSampler.WorkingBytes(codec.Info.Width, size.Width),
+            Method.WholeThenBoxed => BoxSampler.WorkingBytes(codec.Info.Width, size.Width) + (fullPixels * 4), // the full RGBA bitmap
             _ => 0,
         };
-        return data.Size + (pixels * perPixel) + sampling;
+        return data.Size + (pixels * perPixel) + sampling + (fullPixels * InterlaceBufferBytesPerPixel());
     }
 
     /// <summary>
@@ -116,6 +123,7 @@ public sealed class EncodedImage : IDisposable
         {
             Method.PngRows => DecodePngRows(size),
             Method.Scanlines => ScanlineSampling.Decode(codec, size) ?? DecodeDirect(codec.Info.Size),
+            Method.WholeThenBoxed => DecodeWholeThenBoxed(size),
             _ => DecodeDirect(size),
         };
         using var oriented = Orientation.Apply(bitmap, codec.EncodedOrigin);
@@ -145,7 +153,7 @@ public sealed class EncodedImage : IDisposable
         // Measured with SkiaSharp 3.119: WebP and GIF decode at any smaller size; BMP by scanlines; PNG neither.
         return codec.EncodedFormat switch
         {
-            SKEncodedImageFormat.Png => PngRowReader.CanRead(data.AsSpan()) ? (exact, Method.PngRows) : (full, Method.Codec),
+            SKEncodedImageFormat.Png => PngRowReader.CanRead(data.AsSpan()) ? (exact, Method.PngRows) : (exact, Method.WholeThenBoxed),
             SKEncodedImageFormat.Bmp => (exact, Method.Scanlines),
             SKEncodedImageFormat.Webp or SKEncodedImageFormat.Gif => (exact, Method.Codec),
             _ => (CodecScaledSize(minLongSide), Method.Codec),
@@ -157,6 +165,46 @@ public sealed class EncodedImage : IDisposable
         using var sampler = new BoxSampler(codec.Info.Width, codec.Info.Height, size);
         PngRowReader.Read(data.AsSpan(), sampler);
         return sampler.Finish();
+    }
+
+    /// <summary>
+    /// A PNG Skia must decode whole (Adam7 interlacing: no row is final before the last pass), shrunk before it leaves
+    /// the reservation, so that what is handed out is no larger than asked, as for every other format.
+    /// </summary>
+    private SKBitmap DecodeWholeThenBoxed(SKSizeI size)
+    {
+        using var whole = DecodeDirect(codec.Info.Size);
+        using var sampler = new BoxSampler(whole.Width, whole.Height, size);
+        var pixels = whole.GetPixelSpan();
+        var rowBytes = whole.RowBytes;
+        for (var y = 0; y < whole.Height; y++)
+        {
+            sampler.Add(y, pixels.Slice(y * rowBytes, whole.Width * 4));
+        }
+
+        return sampler.Finish();
+    }
+
+    /// <summary>
+    /// Bytes per pixel of the buffer Skia's PNG codec holds for a whole interlaced image while it de-interlaces: one
+    /// row of the source format (after libpng's expansion of small depths and of tRNS to alpha) per image row.
+    /// Rounded up: palette 1, grey (with tRNS alpha) and grey + alpha 2, RGB(A) 4, or 8 at 16 bits. 0 when not interlaced.
+    /// </summary>
+    private long InterlaceBufferBytesPerPixel()
+    {
+        var png = data.AsSpan();
+        if (codec.EncodedFormat != SKEncodedImageFormat.Png || !PngRowReader.IsInterlaced(png))
+        {
+            return 0;
+        }
+
+        var (bitDepth, colorType) = (png[24], png[25]);
+        return colorType switch
+        {
+            3 => 1,
+            0 or 4 => 2,
+            _ => bitDepth == 16 ? 8 : 4,
+        };
     }
 
     /// <summary>The smallest of the codec's own scaled sizes (k/8, JPEG's) whose longer side reaches <paramref name="minLongSide"/>; the full size otherwise.</summary>
@@ -179,6 +227,13 @@ public sealed class EncodedImage : IDisposable
     private SKBitmap DecodeDirect(SKSizeI size)
     {
         var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (bitmap.GetPixels() == IntPtr.Zero)
+        {
+            // Our failure, not the file's: the codec would answer InvalidParameters, which reads like a damaged file.
+            bitmap.Dispose();
+            throw new InsufficientMemoryException($"No {size.Width}x{size.Height} bitmap could be allocated.");
+        }
+
         var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
         if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)
         {

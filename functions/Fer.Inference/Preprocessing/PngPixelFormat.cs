@@ -26,8 +26,20 @@ internal sealed class PngPixelFormat
             6 => 4,
             _ => throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The PNG's colour type {colorType} does not exist: the file is damaged."),
         };
+        var depthAllowed = colorType switch
+        {
+            0 => bitDepth is 1 or 2 or 4 or 8 or 16,
+            3 => bitDepth is 1 or 2 or 4 or 8,
+            _ => bitDepth is 8 or 16,
+        };
+        if (!depthAllowed)
+        {
+            // Sample() and Scale() rely on these depths (a depth of 0 would divide by zero).
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, $"The PNG's bit depth {bitDepth} is not allowed with colour type {colorType}: the file is damaged.");
+        }
+
         (this.colorType, this.bitDepth, this.width) = (colorType, bitDepth, width);
-        Stride = (int)(((long)width * channels * bitDepth) + 7) / 8;
+        Stride = checked((int)((((long)width * channels * bitDepth) + 7) / 8));
         FilterUnit = Math.Max(1, channels * bitDepth / 8);
     }
 

@@ -16,6 +16,11 @@ internal static class ScanlineSampling
 
         using var sampler = new BoxSampler(width, height, size);
         using var line = new SKBitmap(new SKImageInfo(width, 1, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (line.GetPixels() == IntPtr.Zero)
+        {
+            throw new InsufficientMemoryException($"No row of {width} pixels could be allocated."); // the codec writes a full row there
+        }
+
         for (var decoded = 0; decoded < height; decoded++)
         {
             if (codec.GetScanlines(line.GetPixels(), 1, line.RowBytes) != 1)

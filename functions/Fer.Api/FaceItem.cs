@@ -31,6 +31,9 @@ public record FaceItem
     /// <summary>True when the confidence is below the model's calibrated threshold: the label is a guess to doubt.</summary>
     public bool? Uncertain { get; init; }
 
+    /// <summary>True when the detector stopped at its cap (100 faces): the photo may hold more faces than were classified.</summary>
+    public bool? FacesTruncated { get; init; }
+
     /// <summary>Label -> probability, for classified faces only.</summary>
     public IReadOnlyDictionary<string, double>? Scores { get; init; }
 
@@ -60,6 +63,7 @@ public record FaceItem
             Emotion = result.Emotion,
             Confidence = classified ? result.Confidence : null,
             Uncertain = classified ? result.Uncertain : null,
+            FacesTruncated = result.FacesTruncated,
             Scores = classified ? result.Scores : null,
             Width = result.Width,
             Height = result.Height,
@@ -86,6 +90,7 @@ public record FaceItem
             Emotion = row.Emotion,
             Confidence = row.Confidence,
             Uncertain = classified ? row.Uncertain : null,
+            FacesTruncated = row.FacesTruncated,
             Scores = classified ? EmotionLabels.Canonical.ToDictionary(l => l, l => row.Score(l) ?? 0) : null,
             Width = row.Width,
             Height = row.Height,

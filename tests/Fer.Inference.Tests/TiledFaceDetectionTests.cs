@@ -73,4 +73,37 @@ public sealed class TiledFaceDetectionTests : IDisposable
         var intersection = (double)width * height;
         return intersection / ((a.Width * a.Height) + (b.Width * b.Height) - intersection);
     }
+
+    [Fact]
+    public void A_photo_with_more_faces_than_the_detector_keeps_says_it_was_truncated()
+    {
+        // The same detector with a cap of 2 (its manifest's decoding.maxResults) on a photo of four people.
+        var capped = Directory.CreateTempSubdirectory("fer-capped-detector-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(FerOptions.DefaultFaceDetectorDirectory))
+            {
+                File.Copy(file, Path.Combine(capped, Path.GetFileName(file)));
+            }
+
+            var manifestPath = Directory.GetFiles(capped, "*.json").Single();
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+            var decoding = json["decoding"]!;
+            decoding[decoding.AsObject().ContainsKey("max_results") ? "max_results" : "maxResults"] = 2;
+            File.WriteAllText(manifestPath, json.ToJsonString());
+            using var twoFaces = FaceDetector.Load(capped);
+
+            var cut = new FaceLocator(FaceFinding.Detect, twoFaces).Locate(Photo("obama_family"), 64);
+            var all = new FaceLocator(FaceFinding.Detect, detector).Locate(Photo("obama_family"), 64);
+
+            Assert.Equal(2, cut.Faces.Count);
+            Assert.True(cut.Truncated);
+            Assert.Equal(4, all.Faces.Count);
+            Assert.False(all.Truncated);
+        }
+        finally
+        {
+            Directory.Delete(capped, recursive: true);
+        }
+    }
 }

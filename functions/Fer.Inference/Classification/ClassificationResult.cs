@@ -42,6 +42,9 @@ public sealed record ClassificationResult
     /// <summary>How many faces the image has (0 for <c>no-face</c>); null when the file could not be looked at.</summary>
     public int? FaceCount { get; init; }
 
+    /// <summary>True when the detector stopped at its cap (100 faces): the image may hold more faces than were classified.</summary>
+    public bool? FacesTruncated { get; init; }
+
     /// <summary>The face's box in the original image's pixels (the whole image for a whole-image face).</summary>
     public FaceDetection.FaceBox? Box { get; init; }
 

@@ -162,6 +162,7 @@ public sealed class EmotionClassifier : IDisposable
                 Height = image.Height,
                 FaceIndex = index,
                 FaceCount = image.Faces.Count,
+                FacesTruncated = image.Truncated ? true : null,
                 Box = face.Box,
                 DetectionScore = face.DetectionScore,
                 FaceSource = face.Source,

@@ -98,7 +98,8 @@ public class FaceLocator
         var source = decodesAgain ? image.Decode(neededLongSide) : reduced;
         var (cropScaleX, cropScaleY) = ((double)source.Width / width, (double)source.Height / height);
         return use(new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
-            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))]));
+            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))],
+            Truncated: detected.Count >= detector!.Manifest.Decoding.MaxResults));
     }
 
     /// <summary>

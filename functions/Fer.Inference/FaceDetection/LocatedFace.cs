@@ -15,5 +15,8 @@ public static class FaceSources
 /// </summary>
 public sealed record LocatedFace(RgbImage Crop, FaceBox Box, double? DetectionScore, string Source, double? AlignedDegrees = null);
 
-/// <summary>The faces of one image (possibly none) and the image's size.</summary>
-public sealed record LocatedFaces(int Width, int Height, IReadOnlyList<LocatedFace> Faces);
+/// <summary>
+/// The faces of one image (possibly none) and the image's size. <paramref name="Truncated"/>: the detector found as many
+/// faces as it keeps (its manifest's <c>maxResults</c>), so the image may hold more than were returned.
+/// </summary>
+public sealed record LocatedFaces(int Width, int Height, IReadOnlyList<LocatedFace> Faces, bool Truncated = false);

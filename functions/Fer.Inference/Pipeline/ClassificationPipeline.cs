@@ -237,6 +237,7 @@ public sealed class ClassificationPipeline(ModelProvider models, ResultsStore re
             Emotion = result.Emotion,
             Confidence = result.Status == ClassificationStatus.Classified ? result.Confidence : null,
             Uncertain = result.Status == ClassificationStatus.Classified ? result.Uncertain : null,
+            FacesTruncated = result.FacesTruncated,
             ModelVersion = result.ModelVersion,
             Width = result.Width,
             Height = result.Height,

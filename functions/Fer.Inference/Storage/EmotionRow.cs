@@ -25,6 +25,9 @@ public sealed class EmotionRow : ITableEntity
     /// <summary>True when the confidence is below the model's calibrated threshold (see ClassificationResult.Uncertain).</summary>
     public bool? Uncertain { get; set; }
 
+    /// <summary>True when the detector stopped at its cap: the photo may hold more faces than it has rows.</summary>
+    public bool? FacesTruncated { get; set; }
+
     public double? Surprise { get; set; }
 
     public double? Fear { get; set; }

@@ -22,9 +22,9 @@ public sealed record FaceCropGeometry
     public IEnumerable<string> Validate()
     {
         // A negative margin cuts inside the detector's box (its box reaches past the brows and chin).
-        if (!double.IsFinite(Margin) || Margin is < -0.25 or > 1)
+        if (!double.IsFinite(Margin) || Margin is < -0.4 or > 1)
         {
-            yield return $"input.crop.margin {Margin} is outside -0.25..1";
+            yield return $"input.crop.margin {Margin} is outside -0.4..1";
         }
 
         if (!double.IsFinite(ShiftY) || ShiftY is < -0.5 or > 0.5)

@@ -54,7 +54,7 @@ public sealed class FaceClassificationTests : IDisposable
         var angle = locator.Locate(photo, classifier.Manifest.Input.Size).Faces[2].AlignedDegrees;
         Assert.NotNull(angle);
         Assert.Equal(Math.Round(angle.Value, 1), faces[2].AlignedDegrees);
-        var crop = FaceCrop.Square(ImageDecoder.Decode(photo), faces[2].Box!, angle.Value);
+        var crop = FaceCrop.Square(ImageDecoder.Decode(photo), faces[2].Box!, angle.Value, classifier.Manifest.Input.CropGeometry);
         var alone = classifier.ClassifyBatch([Encode(crop)])[0];
         Assert.Equal(alone.Scores["Happiness"], faces[2].Scores["Happiness"], 6);
     }

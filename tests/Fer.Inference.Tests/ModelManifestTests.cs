@@ -59,9 +59,9 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void The_committed_demo_manifest_of_schema_1_still_reads_with_its_snake_case_names()
+    public void The_former_demo_manifest_of_schema_1_still_reads_with_its_snake_case_names()
     {
-        var path = Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo", ModelManifest.FileName);
+        var path = TestImages.Fixture("demo-manifest-schema1.json");
         Assert.Contains("\"schema\": 1", File.ReadAllText(path), StringComparison.Ordinal);
 
         var manifest = ModelManifest.Load(path);

@@ -108,7 +108,7 @@ internal static class StorageCommands
                 Console.WriteLine(json
                     ? JsonSerializer.Serialize(ResultItem.From(row), FerJson.Options) // as the results route answers
                     : row.Status == ClassificationStatus.Classified
-                        ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}  {row.BlobName}  face {row.FaceIndex + 1}/{row.FaceCount} at {row.BoxX},{row.BoxY} {row.BoxWidth}x{row.BoxHeight}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"{row.Emotion,-10} {row.Confidence,6:P1}{(row.Uncertain == true ? " uncertain" : string.Empty)}  {row.BlobName}  face {row.FaceIndex + 1}/{row.FaceCount} at {row.BoxX},{row.BoxY} {row.BoxWidth}x{row.BoxHeight}")
                         : $"{row.Status,-10} {row.ErrorCode}  {row.BlobName}");
             }
 

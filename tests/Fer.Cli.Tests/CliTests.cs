@@ -42,6 +42,13 @@ public sealed class CliTests(Azurite azurite) : IDisposable
         Assert.All(faces, f => Assert.Equal("classified", f.GetProperty("status").GetString()));
         Assert.All(faces, f => Assert.InRange(f.GetProperty("box").GetProperty("height").GetInt32(), 60, 120));
         Assert.All(faces, f => Assert.Equal(7, f.GetProperty("scores").EnumerateObject().Count()));
+
+        // The demo model is calibrated: each face says whether it is uncertain, as its confidence and the manifest's threshold say.
+        var threshold = Fer.Inference.Models.ModelManifest.Load(Path.Combine(demo, "manifest.json")).Output.UncertainBelow!.Value;
+        Assert.All(faces, f => Assert.Equal(f.GetProperty("confidence").GetDouble() < threshold, f.GetProperty("uncertain").GetBoolean()));
+        using var table = new StringWriter();
+        ClassifyCommand.Run([photo], demo, "table", table);
+        Assert.Equal(faces.Count(f => f.GetProperty("uncertain").GetBoolean()), table.ToString().Split('\n').Count(l => l.Contains(" uncertain ", StringComparison.Ordinal)));
         var none = Assert.Single(lines, l => l.GetProperty("path").GetString() == blank);
         Assert.Equal(("rejected", "no-face"), (none.GetProperty("status").GetString(), none.GetProperty("errorCode").GetString()));
         Assert.Equal(JsonValueKind.Null, none.GetProperty("box").ValueKind);

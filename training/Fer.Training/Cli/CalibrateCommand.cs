@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Fer.Inference;
-using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Training.Data;
 using Fer.Training.Reporting;
@@ -39,12 +38,11 @@ internal static class CalibrateCommand
             Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true),
             parse.GetValue(split)!,
             OptionParsing.Fraction(parse.GetValue(precision), "--precision", max: 1),
-            (parse.GetValue(cropMargin), parse.GetValue(cropShift)),
-            parse.GetValue(nativeSize)));
+            new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize))));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, double precision, (double? Margin, double? Shift) crop, int? nativeSize)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, double precision, PhotoInputOverride photoInput)
     {
         var manifestPath = Path.Combine(modelDirectory, ModelManifest.FileName);
         var manifest = ModelManifest.Load(manifestPath);
@@ -72,15 +70,7 @@ internal static class CalibrateCommand
         var updated = manifest with
         {
             Output = manifest.Output with { Temperature = Math.Round(temperature, 4), UncertainBelow = Math.Round(threshold, 4) },
-            Input = manifest.Input with
-            {
-                Crop = (crop.Margin ?? crop.Shift) is null ? manifest.Input.Crop : new FaceCropGeometry
-                {
-                    Margin = crop.Margin ?? manifest.Input.CropGeometry.Margin,
-                    ShiftY = crop.Shift ?? manifest.Input.CropGeometry.ShiftY,
-                },
-                NativeSize = nativeSize is 0 ? null : nativeSize ?? manifest.Input.NativeSize,
-            },
+            Input = photoInput.Apply(manifest.Input),
         };
         File.WriteAllText(manifestPath, updated.ToJson());
 

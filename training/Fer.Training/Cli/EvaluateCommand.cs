@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Fer.Inference;
 using Fer.Inference.Classification;
-using Fer.Inference.FaceDetection;
-using Fer.Inference.Models;
 using Fer.Training.Data;
 using Fer.Training.Reporting;
 using Fer.Training.Training;
@@ -41,33 +39,20 @@ internal static class EvaluateCommand
             parse.GetValue(split)!,
             parse.GetValue(only)?.FullName,
             parse.GetValue(photos),
-            (parse.GetValue(cropMargin), parse.GetValue(cropShift)),
-            parse.GetValue(nativeSize),
+            new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize)),
             parse.GetValue(output)?.FullName));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, (double? Margin, double? Shift) crop, int? nativeSize, string? output)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output)
     {
         var clock = Stopwatch.StartNew();
-        if (!photos && (crop.Margin ?? crop.Shift) is not null)
+        if (!photos && photoInput.ChangesCrop)
         {
             throw new ArgumentException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
         }
 
-        Func<ModelManifest, ModelManifest>? change = (crop.Margin ?? crop.Shift) is null && nativeSize is null ? null : manifest => manifest with
-        {
-            Input = manifest.Input with
-            {
-                Crop = new FaceCropGeometry
-                {
-                    Margin = crop.Margin ?? manifest.Input.CropGeometry.Margin,
-                    ShiftY = crop.Shift ?? manifest.Input.CropGeometry.ShiftY,
-                },
-                NativeSize = nativeSize is 0 ? null : nativeSize ?? manifest.Input.NativeSize,
-            },
-        };
-        using var serving = new ServingClassifier(modelDirectory, photos, change);
+        using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) });
         var classifier = serving.Classifier;
         var images = only is not null ? ReadList(dataRoot, only) : DatasetScanner.Scan(dataRoot, layout, split).Images;
         var progress = new ProgressBar("evaluate", images.Count);

@@ -205,21 +205,10 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        using var scope = NewDisposeScope();
-        var logProbabilities = nn.functional.log_softmax(logits, 1);
-        var perImage = logProbabilities.gather(1, labels.unsqueeze(1)).squeeze(1).neg() * (1 - smoothing);
-        if (smoothing > 0)
-        {
-            perImage = perImage + (logProbabilities.mean([1]).neg() * smoothing);
-        }
 
-        if (classWeights is null)
-        {
-            return perImage.mean().MoveToOuterDisposeScope();
-        }
-
-        var weights = classWeights.index_select(0, labels);
-        return (perImage * weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
+        // A hard label is a vote distribution with all its weight on one class.
+        using var oneHot = nn.functional.one_hot(labels, logits.shape[1]).to(logits.dtype);
+        return SoftTargetCrossEntropy(logits, oneHot, labels, smoothing, classWeights);
     }
 
     /// <summary>

@@ -189,7 +189,7 @@ public sealed class BrowserTests(Azurite azurite)
         Assert.Equal(0, await FerCommandLine.RunAsync(["model", "publish", Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), "--promote", "--connection-string", azurite.ConnectionString]));
         var batch = "=1+2-" + Guid.NewGuid().ToString("N")[..8]; // a batch name may start with '=', and every blobName starts with its batch
         var folder = Directory.CreateTempSubdirectory("fer-browser-csv-").FullName;
-        await File.WriteAllBytesAsync(Path.Combine(folder, "@SUM(1,2).png"), Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "@SUM(1,2).png"), TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
         await File.WriteAllTextAsync(Path.Combine(folder, "-notes \"x\".png"), "not an image");
         Assert.Equal(0, await FerCommandLine.RunAsync(["upload", folder, "--batch", batch, "--connection-string", azurite.ConnectionString]));
         Assert.Equal(0, await FerCommandLine.RunAsync(["process", "--batch", batch, "--connection-string", azurite.ConnectionString]));

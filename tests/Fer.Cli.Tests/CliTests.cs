@@ -2,7 +2,6 @@ using System.Text.Json;
 using Fer.Inference.Classification;
 using Fer.Inference.Models;
 using Fer.Inference.Preprocessing;
-using Fer.Inference.Tests;
 using Fer.Testing;
 using SkiaSharp;
 

@@ -43,7 +43,7 @@ public sealed class ServeOutageTests : IAsyncLifetime
         Directory.CreateDirectory(folder);
         for (var i = 0; i < 2; i++)
         {
-            await File.WriteAllBytesAsync(Path.Combine(folder, $"{i}.png"), Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{i}.png"), TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
         }
 
         Assert.Equal(0, await FerCommandLine.RunAsync(["upload", folder, "--batch", "after", .. storage]));

@@ -71,7 +71,7 @@ public sealed class ServeTests(Azurite azurite)
         var folder = Directory.CreateTempSubdirectory("fer-serve-reclassify-").FullName;
         for (var i = 0; i < 3; i++)
         {
-            await File.WriteAllBytesAsync(Path.Combine(folder, $"{i}.png"), Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{i}.png"), TestImages.Png(16, 16, SkiaSharp.SKColors.Gray));
         }
 
         var batch = "again" + Guid.NewGuid().ToString("N")[..8];
@@ -266,7 +266,7 @@ public sealed class ServeTests(Azurite azurite)
         await services.EnsureStorageCreatedAsync();
         var faces = services.GetRequiredKeyedService<BlobContainerClient>(InferenceServiceRegistration.FacesContainerKey);
         const string name = "family/Jane Doe at the beach.png";
-        await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(Fer.Inference.Tests.TestImages.Png(16, 16, SkiaSharp.SKColors.Gray)));
+        await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(TestImages.Png(16, 16, SkiaSharp.SKColors.Gray)));
         var logger = new CapturingLogger();
         using var trigger = new LocalBlobTrigger(services.GetRequiredService<ClassificationPipeline>(), faces, logger);
 

@@ -11,7 +11,6 @@ using Fer.Inference.Storage;
 using Fer.Inference.TrainingData;
 using Fer.Testing;
 using Fer.Training.Cli;
-using Fer.Training.Tests;
 using Fer.Training.Training;
 using TrainExitCodes = Fer.Training.Cli.ExitCodes;
 

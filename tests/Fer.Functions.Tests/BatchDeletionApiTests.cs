@@ -29,7 +29,7 @@ public sealed class BatchDeletionApiTests(Azurite azurite) : IDisposable
         await host.Get<ModelStore>().PublishAsync(models, promote: true);
         foreach (var name in new[] { "gone/a.png", "gone/sub/b.png", "gone2/c.png", "root.png" })
         {
-            await host.UploadAsync(name, Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Olive));
+            await host.UploadAsync(name, TestImages.Png(20, 20, SKColors.Olive));
         }
 
         await host.Get<Reconciler>().RunAsync();
@@ -59,7 +59,7 @@ public sealed class BatchDeletionApiTests(Azurite azurite) : IDisposable
     public async Task A_name_that_is_not_one_folder_is_refused_and_nothing_is_deleted(string batch)
     {
         using var host = new FunctionHost(azurite);
-        await host.UploadAsync("a/b/c.png", Fer.Inference.Tests.TestImages.Png(8, 8, SKColors.Red));
+        await host.UploadAsync("a/b/c.png", TestImages.Png(8, 8, SKColors.Red));
 
         var answer = await host.Get<BatchDeletionApi>().DeleteAsync(batch, CancellationToken.None);
 

@@ -18,7 +18,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
     public async Task A_rows_image_is_served_with_its_content_type()
     {
         using var host = new FunctionHost(azurite);
-        var png = Fer.Inference.Tests.TestImages.Png(20, 10, SKColors.Red);
+        var png = TestImages.Png(20, 10, SKColors.Red);
         await host.UploadAsync("mine/people/one.png", png);
         await host.UploadAsync("loose.png", png);
 
@@ -42,7 +42,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
     public async Task A_blob_outside_the_batch_is_a_400_and_nothing_is_read(string blob)
     {
         using var host = new FunctionHost(azurite);
-        await host.UploadAsync("other/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
+        await host.UploadAsync("other/one.png", TestImages.Png(4, 4, SKColors.Blue));
 
         var answer = await Post(host, "mine", blob);
 
@@ -76,7 +76,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
     public async Task A_body_that_is_not_a_json_object_with_a_string_blob_is_a_400_body_invalid(string body)
     {
         using var host = new FunctionHost(azurite);
-        await host.UploadAsync("mine/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
+        await host.UploadAsync("mine/one.png", TestImages.Png(4, 4, SKColors.Blue));
 
         var answer = await Send(host, "mine", "POST", Encoding.UTF8.GetBytes(body));
 
@@ -120,7 +120,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
     public async Task Any_method_but_post_is_a_405_that_says_to_post_the_name(string method)
     {
         using var host = new FunctionHost(azurite);
-        await host.UploadAsync("mine/one.png", Fer.Inference.Tests.TestImages.Png(4, 4, SKColors.Blue));
+        await host.UploadAsync("mine/one.png", TestImages.Png(4, 4, SKColors.Blue));
 
         var answer = await Send(host, "mine", method, Body("mine/one.png"));
 

@@ -102,7 +102,7 @@ public sealed class ClassifyApiTests(Azurite azurite)
             "form with a 5,000-character boundary" => (Form(new string('b', 5000), photo), null, $"multipart/form-data; boundary={new string('b', 5000)}"),
             "form cut short" => (Form("x", photo)[..(photo.Length / 2)], null, "multipart/form-data; boundary=x"),
             "truncated" => (photo[..(photo.Length / 3)], photo.Length / 3, "image/jpeg"),
-            "pixel bomb" => (Fer.Inference.Tests.TestImages.PngClaiming(100_000, 100_000), null, "image/png"),
+            "pixel bomb" => (TestImages.PngClaiming(100_000, 100_000), null, "image/png"),
             "declared over the limit" => (photo, limit + 1, "image/jpeg"),
             "chunked over the limit" => (new byte[limit + 1_000_000], null, "image/jpeg"),
             _ => (photo, photo.Length, "image/jpeg"),

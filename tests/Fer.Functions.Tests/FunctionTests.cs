@@ -32,7 +32,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         TestModels.Export(Path.Combine(models, "a"), seed: 1);
         await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
         var function = host.Create<ClassifyFaceFunction>();
-        var blob = await host.UploadAsync("trip/face.jpg", Fer.Inference.Tests.TestImages.Jpeg(50, 50, SKColors.Beige));
+        var blob = await host.UploadAsync("trip/face.jpg", TestImages.Jpeg(50, 50, SKColors.Beige));
 
         await function.Run(blob, blob.Name, CancellationToken.None);
         await function.Run(blob, blob.Name, CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         TestModels.Export(Path.Combine(models, "a"), seed: 2, size: 48, color: "gray");
         await host.Get<ModelStore>().PublishAsync(Path.Combine(models, "a"), promote: true);
         var file = Path.Combine(models, "face.png");
-        File.WriteAllBytes(file, Fer.Inference.Tests.TestImages.NoisyJpeg(70, 90));
+        File.WriteAllBytes(file, TestImages.NoisyJpeg(70, 90));
         var blob = await host.UploadAsync("same/face.png", File.ReadAllBytes(file));
 
         await host.Create<ClassifyFaceFunction>().Run(blob, blob.Name, CancellationToken.None);
@@ -70,7 +70,7 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite, faceFinding: "detect");
         await host.Get<ModelStore>().PublishAsync(Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo"), promote: true);
         var photo = await host.UploadAsync("party/obama_family.png", File.ReadAllBytes(Path.Combine(FaceApiReference.ExpectedDirectory, "obama_family.input.png")));
-        var blank = await host.UploadAsync("party/blank.png", Fer.Inference.Tests.TestImages.Png(800, 600, SKColors.Gray));
+        var blank = await host.UploadAsync("party/blank.png", TestImages.Png(800, 600, SKColors.Gray));
         var function = host.Create<ClassifyFaceFunction>();
         var api = host.Get<ResultsApi>();
 

@@ -79,7 +79,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     public async Task BlobImage_serves_the_posted_blob_name_and_answers_any_other_method_with_a_json_405()
     {
         using var host = new FunctionHost(azurite);
-        var png = Fer.Inference.Tests.TestImages.Png(20, 10, SKColors.Red);
+        var png = TestImages.Png(20, 10, SKColors.Red);
         await host.UploadAsync("mine/x.png", png);
         var functions = host.Create<HttpFunctions>();
         var body = JsonSerializer.SerializeToUtf8Bytes(new { blob = "mine/x.png" });
@@ -111,7 +111,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
         var functions = host.Create<HttpFunctions>();
-        var png = Fer.Inference.Tests.TestImages.Png(48, 48, new SKColor(200, 160, 140));
+        var png = TestImages.Png(48, 48, new SKColor(200, 160, 140));
 
         var answer = Answer(await functions.Classify(Request(host, "POST", "classify?batch=web", png, "image/png"), CancellationToken.None));
         var get = Answer(await functions.Classify(Request(host, "GET", "classify"), CancellationToken.None));
@@ -132,7 +132,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
         var functions = host.Create<HttpFunctions>();
-        var png = Fer.Inference.Tests.TestImages.Png(48, 48, SKColors.Gray);
+        var png = TestImages.Png(48, 48, SKColors.Gray);
         var boundary = new string('b', 5000);
         byte[] form = [.. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"), .. png, .. Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")];
 
@@ -150,7 +150,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite, settings: new Dictionary<string, string?> { ["Fer:MaxRequestBytesInFlight"] = "1000" });
         var functions = host.Create<HttpFunctions>();
         using var holding = host.Get<RequestBudget>().TryReserve(1000); // other requests' bodies fill the budget
-        var png = Fer.Inference.Tests.TestImages.Png(48, 48, SKColors.Gray);
+        var png = TestImages.Png(48, 48, SKColors.Gray);
 
         var busy = Answer(await functions.Classify(Request(host, "POST", "classify", png, "image/png"), CancellationToken.None));
 
@@ -183,7 +183,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
         var functions = host.Create<HttpFunctions>();
-        var png = Fer.Inference.Tests.TestImages.Png(48, 48, SKColors.Gray);
+        var png = TestImages.Png(48, 48, SKColors.Gray);
         Assert.Equal(HttpStatusCode.OK, Answer(await functions.Classify(Request(host, "POST", "classify", png, "image/png"), CancellationToken.None)).StatusCode); // loads the model
 
         var health = Answer(await functions.Health(Request(host, "GET", "health")));
@@ -207,7 +207,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         await PublishModelAsync(host);
         for (var i = 0; i < images; i++)
         {
-            await host.UploadAsync($"{batch}/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(i * 50), 0, 0)));
+            await host.UploadAsync($"{batch}/{i}.png", TestImages.Png(20, 20, new SKColor((byte)(i * 50), 0, 0)));
         }
 
         await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync(batch);

@@ -34,7 +34,7 @@ public sealed class InFlightAndFailureTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PromoteAsync(host, seed: 61);
-        await host.UploadAsync("alive/a.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Blue));
+        await host.UploadAsync("alive/a.png", TestImages.Png(20, 20, SKColors.Blue));
         var results = host.Get<ResultsStore>();
         await results.UpsertManyAsync([Row("emptied", "a.png"), Row("emptied", "b.png"), Row("alive", "gone.png")]);
 
@@ -51,8 +51,8 @@ public sealed class InFlightAndFailureTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PromoteAsync(host, seed: 62);
-        await host.UploadAsync("x.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Red));
-        await host.UploadAsync("default/x.png", Fer.Inference.Tests.TestImages.Png(24, 24, SKColors.Green));
+        await host.UploadAsync("x.png", TestImages.Png(20, 20, SKColors.Red));
+        await host.UploadAsync("default/x.png", TestImages.Png(24, 24, SKColors.Green));
         var api = host.Get<ReclassifyApi>();
 
         var started = Assert.IsType<ReclassifyStatus>((await api.StartAsync("default", CancellationToken.None)).Body);
@@ -106,7 +106,7 @@ public sealed class InFlightAndFailureTests(Azurite azurite) : IDisposable
     public async Task Classify_without_a_model_answers_503_with_a_sentence_that_names_no_storage()
     {
         using var host = new FunctionHost(azurite);
-        var body = new MemoryStream(Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Gray));
+        var body = new MemoryStream(TestImages.Png(20, 20, SKColors.Gray));
 
         var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/png", body, null), CancellationToken.None);
 

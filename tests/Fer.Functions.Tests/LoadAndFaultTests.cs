@@ -66,7 +66,7 @@ public sealed class LoadAndFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         // 1,000 uploads at once.
         var names = Enumerable.Range(0, Uploads).Select(i => $"load/{i:D4}.png").ToList();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = timeout.Token }, async (name, ct) =>
-            await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(Inference.Tests.TestImages.Png(16, 16, new SKColor((byte)name.GetHashCode(StringComparison.Ordinal), 90, 140))), overwrite: true, ct));
+            await faces.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(TestImages.Png(16, 16, new SKColor((byte)name.GetHashCode(StringComparison.Ordinal), 90, 140))), overwrite: true, ct));
 
         // The host's loop: each blob is one invocation; a throwing invocation is retried, up to the poison threshold.
         var function = ActivatorUtilities.CreateInstance<ClassifyFaceFunction>(services);

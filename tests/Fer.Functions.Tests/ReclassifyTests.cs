@@ -29,7 +29,7 @@ public sealed class ReclassifyTests(Azurite azurite) : IDisposable
         const int blobs = ReclassifyChunk.MaxBlobs + 5;
         for (var i = 0; i < blobs; i++)
         {
-            await host.UploadAsync($"old/{i}.png", Fer.Inference.Tests.TestImages.Png(12, 12, new SKColor((byte)(i * 4), 0, 0)));
+            await host.UploadAsync($"old/{i}.png", TestImages.Png(12, 12, new SKColor((byte)(i * 4), 0, 0)));
         }
 
         var api = host.Get<ReclassifyApi>();

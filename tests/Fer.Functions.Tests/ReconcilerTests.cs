@@ -30,7 +30,7 @@ public sealed class ReconcilerTests(Azurite azurite) : IDisposable
         var names = new[] { "trip/a.png", "trip/sub/b.png", "party/c.png", "root.png" };
         foreach (var (name, i) in names.Select((n, i) => (n, i)))
         {
-            await host.UploadAsync(name, Fer.Inference.Tests.TestImages.Png(24, 24, new SKColor((byte)(40 * i), 90, 0)));
+            await host.UploadAsync(name, TestImages.Png(24, 24, new SKColor((byte)(40 * i), 90, 0)));
         }
 
         var function = host.Create<ReconcileFunction>();
@@ -57,7 +57,7 @@ public sealed class ReconcilerTests(Azurite azurite) : IDisposable
         await PromoteAsync(host, seed: 12);
         for (var i = 0; i < 5; i++)
         {
-            await host.UploadAsync($"many/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(30 * i), 0, 0)));
+            await host.UploadAsync($"many/{i}.png", TestImages.Png(20, 20, new SKColor((byte)(30 * i), 0, 0)));
         }
 
         var reconciler = host.Get<Reconciler>();
@@ -77,7 +77,7 @@ public sealed class ReconcilerTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PromoteAsync(host, seed: 13);
-        var blob = await host.UploadAsync("bad/p.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Red));
+        var blob = await host.UploadAsync("bad/p.png", TestImages.Png(20, 20, SKColors.Red));
         var etag = (await blob.GetPropertiesAsync()).Value.ETag.ToString();
         var message = JsonSerializer.Serialize(new { Type = "BlobTrigger", FunctionId = "Host.Functions.ClassifyFace", BlobType = "BlockBlob", ContainerName = host.Faces.Name, BlobName = blob.Name, ETag = etag });
         var elsewhere = JsonSerializer.Serialize(new { Type = "BlobTrigger", ContainerName = "another", BlobName = "bad/q.png", ETag = etag });
@@ -97,14 +97,14 @@ public sealed class ReconcilerTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite, settings: new Dictionary<string, string?> { ["Fer:FaceRetentionDays"] = "7" });
         await PromoteAsync(host, seed: 14);
-        var kept = await host.UploadAsync("keep/k.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Blue));
-        var gone = await host.UploadAsync("keep/gone.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Green));
+        var kept = await host.UploadAsync("keep/k.png", TestImages.Png(20, 20, SKColors.Blue));
+        var gone = await host.UploadAsync("keep/gone.png", TestImages.Png(20, 20, SKColors.Green));
         await host.Get<Reconciler>().RunAsync();
         await gone.DeleteAsync();
         var results = host.Get<ResultsStore>();
         await results.UpsertAsync(OldRow("expired", "x.png", TimeSpan.FromDays(8)));
         await results.UpsertAsync(OldRow("recent", "y.png", TimeSpan.FromDays(6)));
-        await host.UploadAsync("recent/y.png", Fer.Inference.Tests.TestImages.Png(20, 20, SKColors.Red)); // else its row is an orphan, which goes too
+        await host.UploadAsync("recent/y.png", TestImages.Png(20, 20, SKColors.Red)); // else its row is an orphan, which goes too
 
         var run = await host.Get<Reconciler>().RunAsync();
 

@@ -115,7 +115,7 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
         {
             for (var i = 0; i < 3; i++)
             {
-                await host.UploadAsync($"{batch}/{i}.png", Fer.Inference.Tests.TestImages.Png(20, 20, new SKColor((byte)(i * 60), 0, 0)));
+                await host.UploadAsync($"{batch}/{i}.png", TestImages.Png(20, 20, new SKColor((byte)(i * 60), 0, 0)));
             }
 
             await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync(batch);

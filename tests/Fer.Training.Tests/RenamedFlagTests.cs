@@ -1,4 +1,3 @@
-using Fer.Cli.Tests;
 using Fer.Inference.Models;
 using Fer.Training.Cli;
 using Fer.Training.Export;

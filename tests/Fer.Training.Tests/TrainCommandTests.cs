@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Fer.Cli.Tests;
 using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Models;

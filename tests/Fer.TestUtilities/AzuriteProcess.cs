@@ -38,7 +38,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var root = RepositoryRoot();
+        var root = TestRepository.Root;
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(entry))
         {
@@ -179,18 +179,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
         watchdog = Process.Start(start);
     }
 
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Fer.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (the folder with Fer.sln) above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The repository root (<see cref="TestRepository.Root"/>), for the benchmarks.</summary>
+    public static string RepositoryRoot() => TestRepository.Root;
 
     private static int FreePort()
     {

@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Text;
 using SkiaSharp;
 
-namespace Fer.Inference.Tests;
+namespace Fer.Testing;
 
 /// <summary>Builds the bad and unusual inputs the tests need, byte by byte where SkiaSharp cannot.</summary>
-internal static class TestImages
+public static class TestImages
 {
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 

@@ -1,7 +1,7 @@
-namespace Fer.Cli.Tests;
+namespace Fer.Testing;
 
 /// <summary>Runs a command line in-process with stdout and stderr captured (callers share a collection: the console is global).</summary>
-internal static class ConsoleCapture
+public static class ConsoleCapture
 {
     public static async Task<(int Exit, string Output, string Error)> RunAsync(Func<Task<int>> run)
     {

@@ -9,7 +9,7 @@ namespace Fer.Testing;
 /// </summary>
 public static class FaceApiReference
 {
-    public static string RepositoryRoot { get; } = LocateRepositoryRoot();
+    public static string RepositoryRoot => TestRepository.Root;
 
     public static string ExpectedDirectory => Path.Combine(RepositoryRoot, "tools", "face-reference", "expected");
 
@@ -42,19 +42,6 @@ public static class FaceApiReference
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ExpectedDirectory, name + ".json")));
         return [.. document.RootElement.GetProperty("detectors").GetProperty("ssdMobilenetv1").GetProperty("faces").EnumerateArray().Select(face =>
             (IReadOnlyList<(double X, double Y)>)[.. face.GetProperty("landmarks").EnumerateArray().Select(point => (point[0].GetDouble(), point[1].GetDouble()))])];
-    }
-
-    private static string LocateRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Fer.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} contains Fer.sln.");
     }
 }
 

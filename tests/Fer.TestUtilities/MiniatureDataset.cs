@@ -1,13 +1,13 @@
 using Fer.Inference;
 using SkiaSharp;
 
-namespace Fer.Training.Tests;
+namespace Fer.Testing;
 
 /// <summary>
 /// Writes small labelled data sets for tests: each class has a learnable signal (a bright square at
 /// a class-specific place on a noisy background), so a short training run can beat chance.
 /// </summary>
-internal static class MiniatureDataset
+public static class MiniatureDataset
 {
     public static readonly string[] Fer2013Folders = ["surprise", "fear", "disgust", "happy", "sad", "angry", "neutral"];
 

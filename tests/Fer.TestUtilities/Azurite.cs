@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Fer.Testing;
 
 /// <summary>The xunit fixture: one Azurite per test collection.</summary>
@@ -12,10 +14,4 @@ public sealed class Azurite : IAsyncLifetime, IAsyncDisposable
     public Task DisposeAsync() => process.DisposeAsync().AsTask();
 
     ValueTask IAsyncDisposable.DisposeAsync() => process.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteTests : ICollectionFixture<Azurite>
-{
-    public const string Name = "Azurite";
 }

@@ -29,6 +29,12 @@ public sealed class FerOptions
     /// </summary>
     public string GraphOptimization { get; set; } = "all";
 
+    /// <summary>
+    /// Which ONNX file of the model and of the face detector is run (<see cref="Models.ModelPrecision"/>): "int8" (default)
+    /// runs the int8 variant where the manifest lists one and the fp32 file elsewhere; "fp32" always runs the fp32 file.
+    /// </summary>
+    public string ModelPrecision { get; set; } = Models.ModelPrecision.Default;
+
     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
     public int IntraOpThreads { get; set; }
 

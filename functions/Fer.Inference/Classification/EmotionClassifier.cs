@@ -48,9 +48,9 @@ public sealed class EmotionClassifier : IDisposable
     public string FaceFindingMode => faces.Mode;
 
     /// <summary>Opens, verifies and loads a model version folder.</summary>
-    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null, string graphOptimization = "all", Func<ModelManifest, FaceLocator>? faces = null)
+    public static EmotionClassifier Open(string directory, ImageLimits? limits = null, string executionProvider = "cpu", int intraOpThreads = 0, Action<string>? warn = null, string graphOptimization = "all", Func<ModelManifest, FaceLocator>? faces = null, string precision = ModelPrecision.Default)
     {
-        var folder = ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn, graphOptimization);
+        var folder = ModelVersionFolder.Open(directory, intraOpThreads, executionProvider, warn, graphOptimization, precision);
         return new(folder, limits, faces?.Invoke(folder.Manifest));
     }
 

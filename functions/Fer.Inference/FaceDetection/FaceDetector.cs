@@ -26,12 +26,14 @@ public sealed class FaceDetector : IDisposable
     public string ExecutionProvider => session.ExecutionProvider;
 
     /// <summary>Loads and verifies a face detector folder: sizes and SHA-256 of its files, and the graph's input and output.</summary>
-    public static FaceDetector Load(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null)
+    /// <param name="precision">Which ONNX file to run (<see cref="ModelPrecision"/>): int8 when the manifest lists it, or fp32.</param>
+    public static FaceDetector Load(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string precision = ModelPrecision.Default)
     {
         var manifest = FaceDetectorManifest.Load(Path.Combine(directory, FaceDetectorManifest.FileName));
-        var onnxPath = Path.Combine(directory, manifest.Onnx.File);
+        var onnx = manifest.Onnx.Choose(precision);
+        var onnxPath = Path.Combine(directory, onnx.File);
         var anchorsPath = Path.Combine(directory, manifest.Anchors.File);
-        FolderFile.Verify(directory, onnxPath, manifest.Onnx.Bytes, manifest.Onnx.Sha256, FaceDetectorManifest.FileName);
+        FolderFile.Verify(directory, onnxPath, onnx.Bytes, onnx.Sha256, FaceDetectorManifest.FileName);
         FolderFile.Verify(directory, anchorsPath, manifest.Anchors.Bytes, manifest.Anchors.Sha256, FaceDetectorManifest.FileName);
 
         var session = new OnnxLogitsSession(onnxPath, intraOpThreads, executionProvider, warn);

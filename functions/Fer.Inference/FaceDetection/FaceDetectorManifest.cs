@@ -45,6 +45,7 @@ public sealed record FaceDetectorManifest
             problems.Add($"anchors.bytes {Anchors.Bytes} must hold output.anchors {Output.Anchors} boxes of 4 float32");
         }
 
+        problems.AddRange(Onnx.Validate());
         if (Decoding.ScoreThreshold is < 0 or > 1 || Decoding.IouThreshold is < 0 or > 1 || Decoding.MaxResults < 1)
         {
             problems.Add("decoding.scoreThreshold and .iouThreshold must be in 0..1 and .maxResults at least 1");

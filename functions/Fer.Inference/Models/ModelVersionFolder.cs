@@ -4,15 +4,16 @@ namespace Fer.Inference.Models;
 
 /// <summary>
 /// A model version folder (model.onnx + manifest.json) that has been checked before use: the
-/// manifest is valid, the ONNX file has the recorded size and SHA-256, ONNX Runtime loads it, and its
+/// manifest is valid, the ONNX file served (fp32, or a variant such as int8) has the recorded size and SHA-256, ONNX Runtime loads it, and its
 /// input size and output width agree with the manifest.
 /// </summary>
 public sealed class ModelVersionFolder : IDisposable
 {
-    private ModelVersionFolder(string directory, ModelManifest manifest, OnnxLogitsSession session)
+    private ModelVersionFolder(string directory, ModelManifest manifest, ChosenOnnxFile onnx, OnnxLogitsSession session)
     {
         Directory = directory;
         Manifest = manifest;
+        Onnx = onnx;
         Session = session;
     }
 
@@ -20,28 +21,33 @@ public sealed class ModelVersionFolder : IDisposable
 
     public ModelManifest Manifest { get; }
 
+    /// <summary>The ONNX file being served: the manifest's fp32 file or the variant the precision setting chose.</summary>
+    public ChosenOnnxFile Onnx { get; }
+
     public OnnxLogitsSession Session { get; }
 
     /// <summary>Opens and verifies <paramref name="directory"/>; throws <see cref="InvalidModelException"/> naming what is wrong.</summary>
-    public static ModelVersionFolder Open(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string graphOptimization = "all")
+    /// <param name="precision">Which ONNX file to serve (<see cref="ModelPrecision"/>): int8 when the manifest lists it, or fp32.</param>
+    public static ModelVersionFolder Open(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string graphOptimization = "all", string precision = ModelPrecision.Default)
     {
         var manifest = ModelManifest.Load(Path.Combine(directory, ModelManifest.FileName));
-        var onnxPath = Path.Combine(directory, manifest.Onnx.File);
+        var onnx = manifest.Onnx.Choose(precision);
+        var onnxPath = Path.Combine(directory, onnx.File);
         if (!File.Exists(onnxPath))
         {
-            throw new InvalidModelException(directory, $"the manifest names '{manifest.Onnx.File}', which is not in the folder");
+            throw new InvalidModelException(directory, $"the manifest names '{onnx.File}' ({onnx.Precision}), which is not in the folder");
         }
 
         var length = new FileInfo(onnxPath).Length;
-        if (manifest.Onnx.Bytes > 0 && length != manifest.Onnx.Bytes)
+        if (onnx.Bytes > 0 && length != onnx.Bytes)
         {
-            throw new InvalidModelException(directory, $"'{manifest.Onnx.File}' has {length} bytes; the manifest says {manifest.Onnx.Bytes} (truncated or replaced file)");
+            throw new InvalidModelException(directory, $"'{onnx.File}' ({onnx.Precision}) has {length} bytes; the manifest says {onnx.Bytes} (truncated or replaced file)");
         }
 
         var sha256 = Sha256Of(onnxPath);
-        if (!string.Equals(sha256, manifest.Onnx.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(sha256, onnx.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidModelException(directory, $"'{manifest.Onnx.File}' has SHA-256 {sha256}; the manifest says {manifest.Onnx.Sha256} (corrupt or replaced file)");
+            throw new InvalidModelException(directory, $"'{onnx.File}' ({onnx.Precision}) has SHA-256 {sha256}; the manifest says {onnx.Sha256} (corrupt or replaced file)");
         }
 
         OnnxLogitsSession session;
@@ -60,7 +66,7 @@ public sealed class ModelVersionFolder : IDisposable
             throw new InvalidModelException(directory, problem);
         }
 
-        return new ModelVersionFolder(directory, manifest, session);
+        return new ModelVersionFolder(directory, manifest, onnx, session);
     }
 
     /// <summary>What makes the graph's input or output differ from the manifest's: names, [N,3,S,S] in, [N,labels] out; null when they agree.</summary>

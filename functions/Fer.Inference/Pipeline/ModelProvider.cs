@@ -83,6 +83,7 @@ public sealed class ModelProvider : IDisposable
         this.store = store;
         this.options = options.Value;
         _ = OnnxLogitsSession.ParseGraphOptimization(this.options.GraphOptimization); // a wrong setting fails at start, not at the first blob
+        _ = ModelPrecision.Parse(this.options.ModelPrecision, "The setting Fer:ModelPrecision");
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
         Limits = new ImageLimits
@@ -97,7 +98,7 @@ public sealed class ModelProvider : IDisposable
         }
 
         // One detector for every model version: loaded at the first model that needs it, kept across swaps.
-        detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message)));
+        detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message), this.options.ModelPrecision));
         landmarker = new Lazy<FaceLandmarker?>(() => FaceLandmarker.LoadIfPresent(this.options.FaceLandmarksDirectory ?? FerOptions.DefaultFaceLandmarksDirectory, message => Log.FaceAlignmentWarning(logger, message), this.options.IntraOpThreads, this.options.ExecutionProvider));
     }
 
@@ -158,8 +159,8 @@ public sealed class ModelProvider : IDisposable
             }
 
             var cache = options.ModelCacheDirectory ?? Path.Combine(Path.GetTempPath(), "fer-models");
-            var directory = await store.DownloadAsync(pointer.Version, cache, cancellationToken).ConfigureAwait(false);
-            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization, FaceLocatorFor);
+            var directory = await store.DownloadAsync(pointer.Version, cache, options.ModelPrecision, cancellationToken).ConfigureAwait(false);
+            var loaded = EmotionClassifier.Open(directory, Limits, options.ExecutionProvider, options.IntraOpThreads, message => Log.ExecutionProviderFallback(logger, message), options.GraphOptimization, FaceLocatorFor, options.ModelPrecision);
             var previous = Interlocked.Exchange(ref current, new SharedModel(loaded, logger));
             (lastError, rejectedVersion) = (null, null);
             Log.ModelLoaded(logger, loaded.Version, loaded.ExecutionProvider, previous?.Model.Version ?? "none");

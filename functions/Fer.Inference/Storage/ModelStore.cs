@@ -24,10 +24,11 @@ public sealed class ModelStore(BlobContainerClient container)
     /// </summary>
     public async Task<ModelManifest> PublishAsync(string directory, bool promote, CancellationToken cancellationToken = default)
     {
-        ModelManifest manifest;
-        using (var folder = ModelVersionFolder.Open(directory))
+        // Every precision the manifest lists is uploaded, so each is verified (size, SHA-256, loads) before any upload.
+        var manifest = ModelManifest.Load(Path.Combine(directory, ModelManifest.FileName));
+        foreach (var precision in ModelPrecision.All.Where(p => manifest.Onnx.Choose(p).Precision == p))
         {
-            manifest = folder.Manifest;
+            using var folder = ModelVersionFolder.Open(directory, precision: precision);
         }
 
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -144,10 +145,11 @@ public sealed class ModelStore(BlobContainerClient container)
     }
 
     /// <summary>
-    /// Downloads a version folder into <paramref name="cacheDirectory"/>/&lt;version&gt; (model and manifest only); returns the folder.
-    /// The manifest must name the same version and a plain file name: both become local paths.
+    /// Downloads a version folder into <paramref name="cacheDirectory"/>/&lt;version&gt; (the manifest and the one ONNX file that
+    /// <paramref name="precision"/> chooses, so a cold start fetches no other); returns the folder.
+    /// The manifest must name the same version and plain file names: both become local paths.
     /// </summary>
-    public async Task<string> DownloadAsync(string version, string cacheDirectory, CancellationToken cancellationToken = default)
+    public async Task<string> DownloadAsync(string version, string cacheDirectory, string precision = ModelPrecision.Default, CancellationToken cancellationToken = default)
     {
         if (!ModelStoreName.IsValid(version))
         {
@@ -167,8 +169,9 @@ public sealed class ModelStore(BlobContainerClient container)
                 throw new InvalidModelManifestException($"{Container.Name}/{Prefix}{version}/{ModelManifest.FileName}", [$"version is '{manifest.Version}' but it is published as '{version}'"]);
             }
 
-            await Container.GetBlobClient($"{Prefix}{version}/{manifest.Onnx.File}")
-                .DownloadToAsync(Path.Combine(partial, manifest.Onnx.File), cancellationToken).ConfigureAwait(false);
+            var onnx = manifest.Onnx.Choose(precision).File;
+            await Container.GetBlobClient($"{Prefix}{version}/{onnx}")
+                .DownloadToAsync(Path.Combine(partial, onnx), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Fer.Inference;
 using Fer.Inference.Classification;
+using Fer.Inference.Models;
 using Fer.Training.Data;
 using Fer.Training.Reporting;
 using Fer.Training.Training;
@@ -28,9 +29,11 @@ internal static class EvaluateCommand
         var cropShift = new Option<double?>("--crop-shift") { Description = "With --photos: try this downward shift of the crop instead of the manifest's (share of the face box)." };
         var nativeSize = new Option<int?>("--native-size") { Description = "Try averaging larger faces down to this size first instead of the manifest's input.nativeSize (tuning)." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write metrics.json; the text report, confusion matrix and reliability diagram go beside it." };
+        var precision = new Option<string>("--precision") { Description = "Which ONNX files run, the model's and the face detector's: int8 (the int8 variant where the manifest lists one, as serving) or fp32.", DefaultValueFactory = _ => ModelPrecision.Default };
+        precision.AcceptOnlyFromAmong([.. ModelPrecision.All]);
         var command = new Command("evaluate", "Evaluate an exported model on labelled images or photos, as serving would classify them, with calibration.")
         {
-            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output,
+            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output, precision,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -40,11 +43,12 @@ internal static class EvaluateCommand
             parse.GetValue(only)?.FullName,
             parse.GetValue(photos),
             new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize)),
-            parse.GetValue(output)?.FullName));
+            parse.GetValue(output)?.FullName,
+            parse.GetValue(precision)!));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output, string precision)
     {
         var clock = Stopwatch.StartNew();
         if (!photos && photoInput.ChangesCrop)
@@ -52,7 +56,7 @@ internal static class EvaluateCommand
             throw new ArgumentException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
         }
 
-        using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) });
+        using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) }, precision);
         var classifier = serving.Classifier;
         var images = only is not null ? ReadList(dataRoot, only) : DatasetScanner.Scan(dataRoot, layout, split).Images;
         var progress = new ProgressBar("evaluate", images.Count);
@@ -72,7 +76,7 @@ internal static class EvaluateCommand
         var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(metricsPath))!;
         var geometry = classifier.Manifest.Input.CropGeometry;
         var what = only is not null ? Path.GetFileName(only) : split;
-        var title = $"{classifier.Version} on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, crop margin {geometry.Margin:0.##} shift {geometry.ShiftY:0.##}" : string.Empty)}{(classifier.Manifest.Input.NativeSize is { } n ? $", native {n} px" : string.Empty)} ({truth.Count} images)";
+        var title = $"{classifier.Version} ({classifier.Manifest.Onnx.Choose(precision).Precision}) on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, crop margin {geometry.Margin:0.##} shift {geometry.ShiftY:0.##}" : string.Empty)}{(classifier.Manifest.Input.NativeSize is { } n ? $", native {n} px" : string.Empty)} ({truth.Count} images)";
         var allImagesAccuracy = predictions.Count == 0 ? 0 : (double)predicted.Where((p, i) => p == truth[i]).Count() / predictions.Count;
         ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
         {
@@ -80,6 +84,7 @@ internal static class EvaluateCommand
             ["data"] = Path.GetFileName(dataRoot),
             ["split"] = what,
             ["photos"] = photos,
+            ["precision"] = classifier.Manifest.Onnx.Choose(precision).Precision,
             ["crop"] = photos ? geometry : null,
             ["images"] = predictions.Count,
             ["notClassified"] = notClassified.Count,

@@ -18,6 +18,7 @@ internal static class FerTrainCommandLine
         ExportCommand.Create(),
         ExportFaceDetectorCommand.Create(),
         ExportFaceLandmarksCommand.Create(),
+        QuantizeCommand.Create(),
     };
 
     public static int Run(string[] args)

@@ -15,24 +15,26 @@ internal sealed class ServingClassifier : IDisposable
     private readonly FaceLandmarker? landmarker;
     private readonly string? temporaryCopy;
 
-    public ServingClassifier(string modelDirectory, bool photos, Func<ModelManifest, ModelManifest>? change = null)
+    /// <param name="precision">Which ONNX files run, the classifier's and the detector's (<see cref="ModelPrecision"/>), as serving's setting.</param>
+    public ServingClassifier(string modelDirectory, bool photos, Func<ModelManifest, ModelManifest>? change = null, string precision = ModelPrecision.Default)
     {
         if (change is not null)
         {
             // The classifier reads its settings from the folder, so a changed manifest needs a folder of its own.
             temporaryCopy = Directory.CreateTempSubdirectory("fer-evaluate-").FullName;
             var manifest = change(ModelManifest.Load(Path.Combine(modelDirectory, ModelManifest.FileName)));
-            File.Copy(Path.Combine(modelDirectory, manifest.Onnx.File), Path.Combine(temporaryCopy, manifest.Onnx.File));
+            var onnx = manifest.Onnx.Choose(precision).File;
+            File.Copy(Path.Combine(modelDirectory, onnx), Path.Combine(temporaryCopy, onnx));
             File.WriteAllText(Path.Combine(temporaryCopy, ModelManifest.FileName), manifest.ToJson());
         }
 
         if (photos)
         {
-            detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
+            detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory, precision: precision);
             landmarker = FaceLandmarker.LoadIfPresent(FerOptions.DefaultFaceLandmarksDirectory, message => Console.Error.WriteLine($"fer-train: warning: {message}"));
         }
 
-        Classifier = EmotionClassifier.Open(temporaryCopy ?? modelDirectory, faces: _ => photos
+        Classifier = EmotionClassifier.Open(temporaryCopy ?? modelDirectory, precision: precision, faces: _ => photos
             ? new FaceLocator(FaceFinding.Detect, detector, landmarker: landmarker)
             : new FaceLocator(FaceFinding.WholeImage, null));
     }

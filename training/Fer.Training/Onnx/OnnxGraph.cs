@@ -100,8 +100,20 @@ public sealed class OnnxGraph
         model.CopyTo(destination);
     }
 
-    /// <summary>ValueInfoProto for a float tensor; a null dimension is symbolic (named by <see cref="OnnxDimension"/>).</summary>
-    private static ProtoWriter ValueInfo(string name, IReadOnlyList<OnnxDimension> shape)
+    /// <summary>ValueInfoProto for a float tensor (dimensions fixed or symbolic, see <see cref="OnnxDimension"/>); without a shape, any rank.</summary>
+    internal static ProtoWriter ValueInfo(string name, IReadOnlyList<OnnxDimension>? shape)
+    {
+        var tensorType = new ProtoWriter().Varint(TypeProtoTensorField.ElemType, TensorProtoDataType.Float);
+        if (shape is not null)
+        {
+            tensorType.Message(TypeProtoTensorField.Shape, Dimensions(shape));
+        }
+
+        var type = new ProtoWriter().Message(TypeProtoField.TensorType, tensorType);
+        return new ProtoWriter().String(ValueInfoProtoField.Name, name).Message(ValueInfoProtoField.Type, type);
+    }
+
+    private static ProtoWriter Dimensions(IReadOnlyList<OnnxDimension> shape)
     {
         var dims = new ProtoWriter();
         foreach (var dim in shape)
@@ -119,11 +131,7 @@ public sealed class OnnxGraph
             dims.Message(TensorShapeProtoField.Dim, d);
         }
 
-        var tensorType = new ProtoWriter()
-            .Varint(TypeProtoTensorField.ElemType, TensorProtoDataType.Float)
-            .Message(TypeProtoTensorField.Shape, dims);
-        var type = new ProtoWriter().Message(TypeProtoField.TensorType, tensorType);
-        return new ProtoWriter().String(ValueInfoProtoField.Name, name).Message(ValueInfoProtoField.Type, type);
+        return dims;
     }
 }
 

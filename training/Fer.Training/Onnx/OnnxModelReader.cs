@@ -52,7 +52,7 @@ public static class OnnxModelReader
     private static OnnxModelGraph ReadModel(ReadOnlyMemory<byte> model)
     {
         ReadOnlyMemory<byte>? graph = null;
-        foreach (var field in Fields(model))
+        foreach (var field in ProtoReader.Fields(model))
         {
             if (field.Number == ModelProtoField.Graph)
             {
@@ -68,7 +68,7 @@ public static class OnnxModelReader
         var nodes = new List<OnnxNode>();
         var constants = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         var inputs = new List<string>();
-        foreach (var field in Fields(graph))
+        foreach (var field in ProtoReader.Fields(graph))
         {
             switch (field.Number)
             {
@@ -86,7 +86,7 @@ public static class OnnxModelReader
                     constants[tensor.Name] = tensor;
                     break;
                 case GraphProtoField.Input:
-                    inputs.Add(Fields(field.Bytes).Where(f => f.Number == ValueInfoProtoField.Name).Select(f => f.Text).FirstOrDefault() ?? string.Empty);
+                    inputs.Add(ProtoReader.Fields(field.Bytes).Where(f => f.Number == ValueInfoProtoField.Name).Select(f => f.Text).FirstOrDefault() ?? string.Empty);
                     break;
             }
         }
@@ -100,7 +100,7 @@ public static class OnnxModelReader
         var ints = new Dictionary<string, long[]>(StringComparer.Ordinal);
         var floats = new Dictionary<string, float>(StringComparer.Ordinal);
         OnnxTensor? value = null;
-        foreach (var field in Fields(bytes))
+        foreach (var field in ProtoReader.Fields(bytes))
         {
             switch (field.Number)
             {
@@ -134,7 +134,7 @@ public static class OnnxModelReader
         var ints = new List<long>();
         float? single = null;
         OnnxTensor? tensor = null;
-        foreach (var field in Fields(bytes))
+        foreach (var field in ProtoReader.Fields(bytes))
         {
             switch (field.Number)
             {
@@ -142,7 +142,7 @@ public static class OnnxModelReader
                 case AttributeProtoField.F: single = BitConverter.Int32BitsToSingle((int)field.Scalar); break;
                 case AttributeProtoField.I: ints.Add((long)field.Scalar); break;
                 case AttributeProtoField.T: tensor = ReadTensor(field.Bytes); break;
-                case AttributeProtoField.Ints: ints.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+                case AttributeProtoField.Ints: ints.AddRange(field.IsPacked ? ProtoReader.PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
             }
         }
 
@@ -153,11 +153,11 @@ public static class OnnxModelReader
     {
         var (dims, name, dataType) = (new List<long>(), string.Empty, 0L);
         var values = new List<float>();
-        foreach (var field in Fields(bytes))
+        foreach (var field in ProtoReader.Fields(bytes))
         {
             switch (field.Number)
             {
-                case TensorProtoField.Dims: dims.AddRange(field.IsPacked ? PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
+                case TensorProtoField.Dims: dims.AddRange(field.IsPacked ? ProtoReader.PackedVarints(field.Bytes) : [(long)field.Scalar]); break;
                 case TensorProtoField.DataType: dataType = (long)field.Scalar; break;
                 case TensorProtoField.Name: name = field.Text; break;
                 case TensorProtoField.FloatData:
@@ -193,69 +193,5 @@ public static class OnnxModelReader
         }
 
         return result;
-    }
-
-    private static List<long> PackedVarints(ReadOnlyMemory<byte> bytes)
-    {
-        var position = 0;
-        var result = new List<long>();
-        while (position < bytes.Length)
-        {
-            result.Add((long)Varint(bytes.Span, ref position));
-        }
-
-        return result;
-    }
-
-    private readonly record struct Field(int Number, ulong Scalar, ReadOnlyMemory<byte> Bytes, bool IsPacked)
-    {
-        public string Text => Encoding.UTF8.GetString(Bytes.Span);
-    }
-
-    private static IEnumerable<Field> Fields(ReadOnlyMemory<byte> message)
-    {
-        var position = 0;
-        while (position < message.Length)
-        {
-            var key = Varint(message.Span, ref position);
-            var (number, wireType) = ((int)(key >> 3), (int)(key & 7));
-            switch (wireType)
-            {
-                case 0:
-                    yield return new Field(number, Varint(message.Span, ref position), default, false);
-                    break;
-                case 1:
-                    yield return new Field(number, BitConverter.ToUInt64(message.Span.Slice(position, 8)), default, false);
-                    position += 8;
-                    break;
-                case 2:
-                    var length = checked((int)Varint(message.Span, ref position));
-                    yield return new Field(number, 0, message.Slice(position, length), true);
-                    position += length;
-                    break;
-                case 5:
-                    yield return new Field(number, BitConverter.ToUInt32(message.Span.Slice(position, 4)), default, false);
-                    position += 4;
-                    break;
-                default:
-                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {position}.");
-            }
-        }
-    }
-
-    private static ulong Varint(ReadOnlySpan<byte> bytes, ref int position)
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            var b = bytes[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return value;
-            }
-        }
-
-        throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
     }
 }

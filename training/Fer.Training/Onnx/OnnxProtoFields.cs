@@ -1,7 +1,7 @@
 namespace Fer.Training.Onnx;
 
 // Field numbers and enum values from onnx.proto, named after its messages and fields, for the
-// parts that OnnxGraph writes and OnnxModelReader reads. They are the file format: never renumber.
+// parts that OnnxGraph and OnnxModelFile write and OnnxModelReader and OnnxModelFile read. They are the file format: never renumber.
 
 internal static class ModelProtoField
 {
@@ -32,6 +32,7 @@ internal static class GraphProtoField
     public const int Initializer = 5;
     public const int Input = 11;
     public const int Output = 12;
+    public const int ValueInfo = 13;
 }
 
 internal static class NodeProtoField
@@ -41,6 +42,7 @@ internal static class NodeProtoField
     public const int Name = 3;
     public const int OpType = 4;
     public const int Attribute = 5;
+    public const int Domain = 7;
 }
 
 internal static class AttributeProtoField
@@ -66,14 +68,20 @@ internal static class TensorProtoField
     public const int Dims = 1;
     public const int DataType = 2;
     public const int FloatData = 4;
+    public const int Int32Data = 5;
+    public const int Int64Data = 7;
     public const int Name = 8;
     public const int RawData = 9;
+    public const int DataLocation = 14;
 }
 
 /// <summary>TensorProto.DataType.</summary>
 internal static class TensorProtoDataType
 {
     public const int Float = 1;
+    public const int Uint8 = 2;
+    public const int Int8 = 3;
+    public const int Int32 = 6;
     public const int Int64 = 7;
 }
 

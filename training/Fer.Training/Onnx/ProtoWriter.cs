@@ -60,6 +60,30 @@ internal sealed class ProtoWriter
         return this;
     }
 
+    /// <summary>Writes a field exactly as it was read (any wire type).</summary>
+    public ProtoWriter Field(ProtoField field)
+    {
+        switch (field.WireType)
+        {
+            case ProtoField.VarintType:
+                return Varint(field.Number, (long)field.Scalar);
+            case ProtoField.Fixed64Type:
+                Tag(field.Number, ProtoField.Fixed64Type);
+                BitConverter.TryWriteBytes(buffer.GetSpan(8), field.Scalar);
+                buffer.Advance(8);
+                return this;
+            case ProtoField.Fixed32Type:
+                Tag(field.Number, ProtoField.Fixed32Type);
+                BitConverter.TryWriteBytes(buffer.GetSpan(4), (uint)field.Scalar);
+                buffer.Advance(4);
+                return this;
+            default:
+                return Bytes(field.Number, field.Bytes.Span);
+        }
+    }
+
+    public byte[] ToArray() => buffer.WrittenSpan.ToArray();
+
     public void CopyTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);

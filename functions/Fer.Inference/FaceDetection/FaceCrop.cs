@@ -18,6 +18,38 @@ public static class FaceCrop
     public static RgbImage Square(RgbImage image, FaceBox box, double degrees = 0, FaceCropGeometry? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var square = Place(box, degrees, geometry);
+        var (side, half) = (square.Side, square.Half);
+        var pixels = new byte[side * side * 3];
+        for (var y = 0; y < side; y++)
+        {
+            var v = y - half;
+            for (var x = 0; x < side; x++)
+            {
+                var u = x - half;
+                Sample(image, square.CentreX + (u * square.Cos) - (v * square.Sin), square.CentreY + (u * square.Sin) + (v * square.Cos), pixels, ((y * side) + x) * 3);
+            }
+        }
+
+        return new RgbImage(side, side, pixels);
+    }
+
+    /// <summary>
+    /// Every pixel <see cref="Square"/> reads for this face (bilinear neighbours included), unclipped: a decode of just
+    /// this region, clipped to the image, gives the same crop.
+    /// </summary>
+    public static PixelRegion SampledRegion(FaceBox box, double degrees = 0, FaceCropGeometry? geometry = null)
+    {
+        var square = Place(box, degrees, geometry);
+        var reach = square.Half * (Math.Abs(square.Cos) + Math.Abs(square.Sin));
+        return new PixelRegion(
+            (int)Math.Floor(square.CentreX - reach) - 1, (int)Math.Floor(square.CentreY - reach) - 1,
+            (int)Math.Floor(square.CentreX + reach) + 2, (int)Math.Floor(square.CentreY + reach) + 2);
+    }
+
+    /// <summary>The square's side, its centre in the image and its turn.</summary>
+    private static Placement Place(FaceBox box, double degrees, FaceCropGeometry? geometry)
+    {
         ArgumentNullException.ThrowIfNull(box);
         geometry ??= FaceCropGeometry.Default;
         var longSide = Math.Max(box.Width, box.Height);
@@ -30,19 +62,7 @@ public static class FaceCrop
         var left = (int)Math.Round(box.X + (box.Width / 2.0) - (side / 2.0) - (shift * sin));
         var top = (int)Math.Round(box.Y + (box.Height / 2.0) - (side / 2.0) + (shift * cos));
         var half = (side - 1) / 2.0;
-        var (centreX, centreY) = (left + half, top + half);
-        var pixels = new byte[side * side * 3];
-        for (var y = 0; y < side; y++)
-        {
-            var v = y - half;
-            for (var x = 0; x < side; x++)
-            {
-                var u = x - half;
-                Sample(image, centreX + (u * cos) - (v * sin), centreY + (u * sin) + (v * cos), pixels, ((y * side) + x) * 3);
-            }
-        }
-
-        return new RgbImage(side, side, pixels);
+        return new Placement(side, half, left + half, top + half, cos, sin);
     }
 
     /// <summary>Bilinear sample at (x, y), neighbours outside the image replaced by the nearest edge pixel.</summary>
@@ -62,4 +82,6 @@ public static class FaceCrop
             target[offset + c] = (byte)Math.Round(upper + ((lower - upper) * alphaY));
         }
     }
+
+    private readonly record struct Placement(int Side, double Half, double CentreX, double CentreY, double Cos, double Sin);
 }

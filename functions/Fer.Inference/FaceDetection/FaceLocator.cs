@@ -92,13 +92,17 @@ public class FaceLocator
         var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Min(1.0, cropSize / smallestCrop));
         var decodesAgain = Math.Max(reduced.Width, reduced.Height) < neededLongSide;
         var (plannedWidth, plannedHeight) = decodesAgain ? image.DecodedSize(neededLongSide) : (reduced.Width, reduced.Height);
+        var (cropScaleX, cropScaleY) = ((double)plannedWidth / width, (double)plannedHeight / height);
+        var planned = boxes.ConvertAll(box => Scale(box, cropScaleX, cropScaleY));
+
+        // A second decode holds only the faces' region: a group's faces stand in a band of the photo.
+        var region = EvenCorner(planned.Select((box, i) => FaceCrop.SampledRegion(box, angles[i] ?? 0, crop)).Aggregate((a, b) => a.Union(b)));
         using var cropsReserved = limits.Budget.Reserve(reduced.Pixels.Length
-            + (decodesAgain ? image.EstimateBytes(neededLongSide) : 0)
-            + CropBytes(boxes.Select(box => Scale(box, (double)plannedWidth / width, (double)plannedHeight / height)), crop));
-        var source = decodesAgain ? image.Decode(neededLongSide) : reduced;
-        var (cropScaleX, cropScaleY) = ((double)source.Width / width, (double)source.Height / height);
+            + (decodesAgain ? image.EstimateRegionBytes(neededLongSide, region) : 0)
+            + CropBytes(planned, crop));
+        var source = decodesAgain ? image.DecodeRegion(neededLongSide, region) : new DecodedRegion(reduced, 0, 0);
         return use(new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
-            new LocatedFace(FaceCrop.Square(source, Scale(box, cropScaleX, cropScaleY), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))],
+            new LocatedFace(FaceCrop.Square(source.Pixels, Shift(planned[i], -source.Left, -source.Top), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))],
             Truncated: detected.Count >= detector!.Manifest.Decoding.MaxResults));
     }
 
@@ -141,6 +145,15 @@ public class FaceLocator
         var areas = boxes.Select(box => Math.Pow(crop.Side(Math.Max(box.Width, box.Height)), 2)).ToList();
         return (long)((areas.Sum() * 3) + (areas.Max() * ImagePreprocessor.ResizeBytesPerPixel));
     }
+
+    /// <summary>
+    /// The region with its left and top moved out to even pixels: a crop's corner is rounded half to even, so shifting
+    /// a box by an even offset gives the same crop from the region as from the whole decode.
+    /// </summary>
+    private static PixelRegion EvenCorner(PixelRegion region) =>
+        region with { Left = region.Left - (region.Left & 1), Top = region.Top - (region.Top & 1) };
+
+    private static FaceBox Shift(FaceBox box, int dx, int dy) => box with { X = box.X + dx, Y = box.Y + dy };
 
     /// <summary>A box in full-image pixels mapped onto a reduced decode of the same image.</summary>
     private static FaceBox Scale(FaceBox box, double scaleX, double scaleY) =>

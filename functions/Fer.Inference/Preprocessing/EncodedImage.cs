@@ -17,6 +17,9 @@ public sealed class EncodedImage : IDisposable
     /// <summary>The upright copy an EXIF orientation makes.</summary>
     private const int OrientationBytesPerPixel = 4;
 
+    /// <summary>Pixels decoded around a region beyond what was asked: one JPEG block of 4:2:0 chroma, 16 px.</summary>
+    private const int RegionMargin = 16;
+
     private readonly SKData data;
     private readonly SKCodec codec;
 
@@ -130,10 +133,85 @@ public sealed class EncodedImage : IDisposable
         return ToRgb(oriented ?? bitmap);
     }
 
+    /// <summary>
+    /// The pixels of <paramref name="region"/> of the decode that <see cref="Decode"/> with the same
+    /// <paramref name="minLongSide"/> makes (in its pixels, orientation applied): a JPEG without EXIF rotation decodes
+    /// just the region's columns, from its first row to its last, so the faces of a group photo cost a band of the
+    /// full-resolution decode rather than all of it. Any other image is decoded whole (offset 0).
+    /// </summary>
+    public DecodedRegion DecodeRegion(int minLongSide, PixelRegion region)
+    {
+        if (RegionPlan(minLongSide, region) is not { } plan)
+        {
+            return new DecodedRegion(Decode(minLongSide), 0, 0);
+        }
+
+        var (size, clipped) = plan;
+        using var bitmap = DecodeRows(size, clipped);
+        return bitmap is null ? new DecodedRegion(Decode(minLongSide), 0, 0) : new DecodedRegion(ToRgb(bitmap), clipped.Left, clipped.Top);
+    }
+
+    /// <summary>The most bytes <see cref="DecodeRegion"/> with the same arguments holds at once, the encoded copy included.</summary>
+    public long EstimateRegionBytes(int minLongSide, PixelRegion region)
+    {
+        if (RegionPlan(minLongSide, region) is not { } plan)
+        {
+            return EstimateBytes(minLongSide);
+        }
+
+        // libjpeg keeps a progressive JPEG's coefficients for the whole image (16 bits each, 4:2:0 chroma adding half).
+        var coefficients = (long)codec.Info.Width * codec.Info.Height * 3;
+        return data.Size + coefficients + ((long)plan.Region.Width * plan.Region.Height * DecodeBytesPerPixel);
+    }
+
     public void Dispose()
     {
         codec.Dispose();
         data.Dispose();
+    }
+
+    /// <summary>The decode size and the clipped region when a region can be decoded alone (JPEG, not rotated); null otherwise.</summary>
+    private (SKSizeI Size, PixelRegion Region)? RegionPlan(int minLongSide, PixelRegion region)
+    {
+        var (size, method) = Plan(minLongSide);
+        if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg || Rotated || method != Method.Codec)
+        {
+            return null;
+        }
+
+        // libjpeg treats the edges of the columns it decodes as the image's edges when it upsamples chroma: the pixels
+        // next to them differ from a whole decode's, so the region is decoded with a margin (an even one: see DecodedRegion).
+        var padded = new PixelRegion(region.Left - RegionMargin, region.Top - RegionMargin, region.Right + RegionMargin, region.Bottom + RegionMargin);
+        var clipped = padded.ClipTo(size.Width, size.Height);
+        return clipped.IsEmpty ? null : (size, clipped);
+    }
+
+    /// <summary>
+    /// Scanline decoding of <paramref name="region"/>'s columns (libjpeg's own cropping), skipping the rows above it and
+    /// stopping after its last; null when the codec refuses to decode by scanlines at this size.
+    /// </summary>
+    private SKBitmap? DecodeRows(SKSizeI size, PixelRegion region)
+    {
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        if (codec.StartScanlineDecode(info, new SKCodecOptions(new SKRectI(region.Left, 0, region.Right, size.Height))) != SKCodecResult.Success)
+        {
+            return null;
+        }
+
+        var bitmap = new SKBitmap(new SKImageInfo(region.Width, region.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (bitmap.GetPixels() == IntPtr.Zero)
+        {
+            bitmap.Dispose();
+            throw new InsufficientMemoryException($"No {region.Width}x{region.Height} bitmap could be allocated.");
+        }
+
+        if (!codec.SkipScanlines(region.Top) || codec.GetScanlines(bitmap.GetPixels(), region.Height, bitmap.RowBytes) != region.Height)
+        {
+            bitmap.Dispose();
+            throw new ImageRejectedException(ImageErrorCodes.Corrupt, "The image could not be decoded completely: the file is truncated or damaged.");
+        }
+
+        return bitmap;
     }
 
     /// <summary>The size to decode at (before orientation), and how.</summary>

@@ -156,15 +156,3 @@ internal static class ClassifyCommand
             ? "(whole image)"
             : string.Create(CultureInfo.InvariantCulture, $"at {box.X},{box.Y} {box.Width}x{box.Height}");
 }
-
-/// <summary>A failure fer reports in one line and exits 1 for.</summary>
-internal sealed class CliException(string message) : Exception(message)
-{
-    public CliException()
-        : this("fer failed.")
-    {
-    }
-
-    public CliException(string message, Exception innerException)
-        : this(message) => _ = innerException;
-}

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using Azure;
 using Fer.Inference;
-using Fer.Inference.Models;
-using Fer.Inference.Pipeline;
 
 namespace Fer.Cli;
 
-/// <summary>The fer command tree and its error handling.</summary>
+/// <summary>
+/// The fer command tree and its error handling: a fault the user can fix is one line and exit code 1; anything else is a
+/// bug and crashes with its stack trace.
+/// </summary>
 internal static class FerCommandLine
 {
     public static RootCommand Build()
@@ -34,17 +34,15 @@ internal static class FerCommandLine
         {
             return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is CliException or InvalidModelException or InvalidModelManifestException or ModelUnavailableException
-                                   or UnknownLabelException or InvalidOperationException or InvalidDataException
-                                   or DirectoryNotFoundException or ArgumentException)
+        catch (Exception e) when (UserFaults.IsStorageFault(e))
         {
-            await Console.Error.WriteLineAsync($"fer: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"fer: storage is not reachable or refused the request: {UserFaults.StorageMessage(e)}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("     Locally, start Azurite with 'npm ci && npm run azurite'; for Azure, pass --account NAME after 'az login'.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+        catch (Exception e) when (UserFaults.IsUserFault(e))
         {
-            await Console.Error.WriteLineAsync($"fer: storage is not reachable or refused the request: {e.Message}").ConfigureAwait(false);
-            await Console.Error.WriteLineAsync("     Locally, start Azurite with 'npm ci && npm run azurite'; for Azure, pass --account NAME after 'az login'.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"fer: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }

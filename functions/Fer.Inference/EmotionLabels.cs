@@ -39,7 +39,7 @@ public static class EmotionLabels
 }
 
 /// <summary>A label or folder name that maps to none of the seven emotions.</summary>
-public sealed class UnknownLabelException : Exception
+public sealed class UnknownLabelException : FerException
 {
     public UnknownLabelException(string label)
         : base($"'{label}' is not an emotion label. Use 1..7 (RAF-DB), surprise, fear, disgust, happy, sad, angry, neutral " +

@@ -43,7 +43,7 @@ public sealed class ModelPublishTests(Azurite azurite) : IDisposable
         var onnx = storage.Models.Container.GetBlobClient($"{ModelStore.Prefix}{a.Version}/{a.Onnx.File}");
         var before = (await onnx.GetPropertiesAsync()).Value.ETag;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => storage.Models.PublishAsync(models.Sub("b"), promote: true));
+        var error = await Assert.ThrowsAsync<FerException>(() => storage.Models.PublishAsync(models.Sub("b"), promote: true));
 
         Assert.Contains($"'{a.Version}' is already published", error.Message, StringComparison.Ordinal);
         Assert.Contains("give the model a new version", error.Message, StringComparison.Ordinal);

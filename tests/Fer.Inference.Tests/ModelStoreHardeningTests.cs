@@ -78,7 +78,7 @@ public sealed class ModelStoreHardeningTests(Azurite azurite) : IDisposable
     {
         using var storage = new StorageFixture(azurite);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => storage.Models.PromoteAsync("../../x"));
+        var error = await Assert.ThrowsAsync<FerException>(() => storage.Models.PromoteAsync("../../x"));
 
         Assert.Contains("is not a model version name", error.Message, StringComparison.Ordinal);
         Assert.False(await storage.Models.Container.GetBlobClient(ModelStore.PointerBlob).ExistsAsync());

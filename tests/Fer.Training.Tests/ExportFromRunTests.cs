@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fer.Inference;
 using Fer.Inference.Models;
 using Fer.Training.Cli;
 using Fer.Training.Data;
@@ -103,7 +104,7 @@ public sealed class ExportFromRunTests
         WriteRun(gray, seed: 77);
         WriteRun(rgb, seed: 79, RunOptions with { Color = "rgb" });
 
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<FerException>(() =>
             ExportCommand.Create().Parse(["--from-run", gray, "--from-run", rgb, "--out", temp.File("ensemble")]).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
 
         Assert.Contains("40 px gray", error.Message, StringComparison.Ordinal);

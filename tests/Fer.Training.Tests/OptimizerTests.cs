@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Fer.Inference;
 using Fer.Training.Cli;
 using Fer.Training.Data;
 using Fer.Training.Training;
@@ -80,7 +81,7 @@ public sealed class OptimizerTests
 
         using var temp = new TempDirectory();
         var momentum = TrainCommand.Create().Parse(["--data", temp.Path, "--out", temp.File("run"), "--optimizer", "sgd", "--momentum", "1.5"]);
-        var error = Assert.Throws<ArgumentException>(() => momentum.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var error = Assert.Throws<FerException>(() => momentum.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
         Assert.Contains("--momentum 1.5 is out of range", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(temp.File("run")));
     }

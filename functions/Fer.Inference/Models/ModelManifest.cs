@@ -312,7 +312,7 @@ public sealed record TrainingInfo
 }
 
 /// <summary>A manifest that cannot be served, with every reason found.</summary>
-public sealed class InvalidModelManifestException : Exception
+public sealed class InvalidModelManifestException : FerException
 {
     public InvalidModelManifestException(string path, IReadOnlyList<string> problems)
         : base($"Model manifest '{path}' cannot be used: {string.Join("; ", problems)}.")

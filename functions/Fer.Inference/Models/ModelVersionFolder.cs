@@ -96,7 +96,7 @@ public sealed class ModelVersionFolder : IDisposable
 }
 
 /// <summary>A model version folder that must not be served, and why.</summary>
-public sealed class InvalidModelException : Exception
+public sealed class InvalidModelException : FerException
 {
     public InvalidModelException(string directory, string problem)
         : base($"Model folder '{directory}' cannot be served: {problem}.")

@@ -10,15 +10,22 @@ using Microsoft.Extensions.Options;
 namespace Fer.Inference.Pipeline;
 
 /// <summary>There is no model that may be served (none promoted, or the promoted one failed its checks).</summary>
-public sealed class ModelUnavailableException(string message) : Exception(message)
+public sealed class ModelUnavailableException : FerException
 {
     public ModelUnavailableException()
-        : this("No model is available.")
+        : base("No model is available.")
+    {
+    }
+
+    public ModelUnavailableException(string message)
+        : base(message)
     {
     }
 
     public ModelUnavailableException(string message, Exception innerException)
-        : this(message) => _ = innerException;
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>

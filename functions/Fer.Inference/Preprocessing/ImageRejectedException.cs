@@ -4,7 +4,7 @@ namespace Fer.Inference.Preprocessing;
 /// An input that can never be classified (not an image, too large, corrupt). <see cref="Code"/> is
 /// the stable ErrorCode written to the results table.
 /// </summary>
-public sealed class ImageRejectedException : Exception
+public sealed class ImageRejectedException : FerException
 {
     public ImageRejectedException(string code, string message)
         : base(message)

@@ -36,7 +36,7 @@ public sealed class ModelStore(BlobContainerClient container)
         {
             if (!string.Equals(published, manifest.Onnx.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException(
+                throw new FerException(
                     $"Model version '{manifest.Version}' is already published in container '{Container.Name}' with a different model " +
                     $"(sha256 {published}, this folder's is {manifest.Onnx.Sha256}). Versions are immutable: give the model a new version.");
             }
@@ -95,13 +95,13 @@ public sealed class ModelStore(BlobContainerClient container)
     {
         if (!ModelStoreName.IsValid(version))
         {
-            throw new InvalidOperationException($"'{version}' is not a model version name ({ModelStoreName.Rule}).");
+            throw new FerException($"'{version}' is not a model version name ({ModelStoreName.Rule}).");
         }
 
         var manifest = Container.GetBlobClient($"{Prefix}{version}/{ModelManifest.FileName}");
         if (!await manifest.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Model version '{version}' is not published in container '{Container.Name}' (no {Prefix}{version}/{ModelManifest.FileName}). Publish it first.");
+            throw new FerException($"Model version '{version}' is not published in container '{Container.Name}' (no {Prefix}{version}/{ModelManifest.FileName}). Publish it first.");
         }
 
         await Container.GetBlobClient(PointerBlob)

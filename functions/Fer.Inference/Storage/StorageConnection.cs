@@ -41,7 +41,7 @@ public sealed record StorageConnection
         var table = setting($"{name}:tableServiceUri") ?? setting($"{name}__tableServiceUri");
         if (blob is null || table is null)
         {
-            throw new InvalidOperationException(
+            throw new FerException(
                 $"Storage connection '{name}' is not configured: set '{name}' to a connection string (locally: {DevelopmentStorage}), " +
                 $"or '{name}__blobServiceUri' and '{name}__tableServiceUri' for identity-based access.");
         }

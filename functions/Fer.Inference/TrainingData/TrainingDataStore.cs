@@ -137,7 +137,7 @@ public sealed class TrainingDataStore(BlobContainerClient container)
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            throw new InvalidOperationException(
+            throw new FerException(
                 $"There is no data set '{name}' in container '{Container.Name}' (no {blob.Name}): upload it with 'fer data upload DIR --name {name}'. " +
                 "An upload that was interrupted has no manifest yet: run it again to finish it.", e);
         }
@@ -176,7 +176,7 @@ public sealed class TrainingDataStore(BlobContainerClient container)
     {
         if (!TrainingDataPath.IsValidName(name))
         {
-            throw new ArgumentException($"'{name}' is not a data set name ({TrainingDataPath.NameRule}).", nameof(name));
+            throw new FerException($"'{name}' is not a data set name ({TrainingDataPath.NameRule}).");
         }
     }
 

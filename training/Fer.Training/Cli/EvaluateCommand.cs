@@ -53,7 +53,7 @@ internal static class EvaluateCommand
         var clock = Stopwatch.StartNew();
         if (!photos && photoInput.ChangesCrop)
         {
-            throw new ArgumentException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
+            throw new FerException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
         }
 
         using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) }, precision);

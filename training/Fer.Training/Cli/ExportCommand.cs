@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Fer.Inference;
 using Fer.Inference.Models;
 using Fer.Training.Export;
 using Fer.Training.Model;
@@ -109,7 +110,7 @@ internal static class ExportCommand
             if (run.Input.Size != first.Input.Size || run.Input.Color != first.Input.Color
                 || !run.Input.Mean.SequenceEqual(first.Input.Mean) || !run.Input.Std.SequenceEqual(first.Input.Std))
             {
-                throw new ArgumentException(
+                throw new FerException(
                     $"Runs '{first.Directory}' ({Describe(first.Input)}) and '{run.Directory}' ({Describe(run.Input)}) were trained on different preprocessing; "
                     + "an ensemble's networks share one input, so export runs with the same image size, colour, mean and std.");
             }

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using Azure;
 using Fer.Inference;
-using Fer.Inference.Models;
-using Fer.Training.Onnx;
-using Fer.Training.Weights;
 
 namespace Fer.Training.Cli;
 
-/// <summary>The fer-train command tree and how its errors become one line and an exit code.</summary>
+/// <summary>
+/// The fer-train command tree and how the faults a user can fix become one line and an exit code; anything else is a
+/// bug and crashes with its stack trace.
+/// </summary>
 internal static class FerTrainCommandLine
 {
     public static RootCommand Build() => new("fer-train: train, evaluate and export the Fer emotion model (ResNet + CBAM, TorchSharp).")
@@ -32,16 +31,15 @@ internal static class FerTrainCommandLine
             Console.Error.WriteLine($"fer-train: {e.Message}");
             return ExitCodes.NoSuchRun;
         }
-        catch (Exception e) when (e is WeightsMismatchException or DirectoryNotFoundException or InvalidOperationException or UnsupportedModuleException or InvalidDataException
-                                   or FileNotFoundException or InvalidModelManifestException or InvalidModelException or UnknownLabelException or ArgumentException)
+        catch (Exception e) when (UserFaults.IsStorageFault(e))
         {
-            Console.Error.WriteLine($"fer-train: {e.Message}");
+            Console.Error.WriteLine($"fer-train: storage is not reachable or refused the request: {UserFaults.StorageMessage(e)}");
+            Console.Error.WriteLine("           Check --account (and the identity's roles) or --connection-string.");
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException { InnerException: RequestFailedException or HttpRequestException })
+        catch (Exception e) when (UserFaults.IsUserFault(e))
         {
-            Console.Error.WriteLine($"fer-train: storage is not reachable or refused the request: {(e as AggregateException)?.InnerException?.Message ?? e.Message}");
-            Console.Error.WriteLine("           Check --account (and the identity's roles) or --connection-string.");
+            Console.Error.WriteLine($"fer-train: {e.Message}");
             return ExitCodes.Failure;
         }
     }

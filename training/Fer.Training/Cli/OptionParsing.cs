@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fer.Inference;
 
 namespace Fer.Training.Cli;
 
@@ -15,7 +16,7 @@ internal static class OptionParsing
         var parts = value.Split(':');
         if (parts.Length != 2 || parts[0] != "train" || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction) || fraction is <= 0 or >= 0.9)
         {
-            throw new ArgumentException($"{option} '{value}' is not of the form train:F with 0 < F < 0.9 (e.g. train:0.1).");
+            throw new FerException($"{option} '{value}' is not of the form train:F with 0 < F < 0.9 (e.g. train:0.1).");
         }
 
         return fraction;
@@ -30,7 +31,7 @@ internal static class OptionParsing
         }
 
         return value.Contains(':', StringComparison.Ordinal) || value.Contains('/', StringComparison.Ordinal) || value.Contains('\\', StringComparison.Ordinal)
-            ? throw new ArgumentException($"--val-from '{value}' is neither train:F nor the name of a split folder (e.g. val).")
+            ? throw new FerException($"--val-from '{value}' is neither train:F nor the name of a split folder (e.g. val).")
             : (null, value);
     }
 
@@ -39,7 +40,7 @@ internal static class OptionParsing
     {
         if (value < 0 || value > max || double.IsNaN(value))
         {
-            throw new ArgumentException($"{option} {value.ToString(CultureInfo.InvariantCulture)} is out of range: give a value from 0 to {max.ToString(CultureInfo.InvariantCulture)}.");
+            throw new FerException($"{option} {value.ToString(CultureInfo.InvariantCulture)} is out of range: give a value from 0 to {max.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return value;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Fer.Inference;
 using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Training.Data;
@@ -62,7 +63,7 @@ internal static class QuantizeCommand
     {
         if (dataRoot is null)
         {
-            throw new ArgumentException("A classifier is calibrated on its training faces: give --data (and --layout, --split).");
+            throw new FerException("A classifier is calibrated on its training faces: give --data (and --layout, --split).");
         }
 
         var manifestPath = Path.Combine(folder, ModelManifest.FileName);
@@ -77,7 +78,7 @@ internal static class QuantizeCommand
     {
         if (photoFolders.Count == 0)
         {
-            throw new ArgumentException("A face detector is calibrated on photos: give --photos with one or more folders of photos.");
+            throw new FerException("A face detector is calibrated on photos: give --photos with one or more folders of photos.");
         }
 
         var manifestPath = Path.Combine(folder, FaceDetectorManifest.FileName);

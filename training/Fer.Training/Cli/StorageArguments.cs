@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fer.Inference;
 using Fer.Inference.Storage;
 
 namespace Fer.Training.Cli;
@@ -35,5 +36,5 @@ internal sealed class StorageArguments
     }
 
     public static StorageConnection Require(StorageConnection? connection, string why) =>
-        connection ?? throw new ArgumentException($"{why} needs storage: pass --account NAME (managed identity or az login) or --connection-string (or set {ConnectionStringVariable}).");
+        connection ?? throw new FerException($"{why} needs storage: pass --account NAME (managed identity or az login) or --connection-string (or set {ConnectionStringVariable}).");
 }

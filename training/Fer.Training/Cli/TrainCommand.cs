@@ -86,7 +86,7 @@ internal static class TrainCommand
             var job = new TrainingJob(parse.GetValue(publish), parse.GetValue(promote), parse.GetValue(mirrorAverage));
             if (job.Promote && !job.Publish)
             {
-                throw new ArgumentException("--promote needs --publish.");
+                throw new FerException("--promote needs --publish.");
             }
 
             if (job.Publish)
@@ -99,8 +99,8 @@ internal static class TrainCommand
                 return await ResumeAsync(runDirectory.FullName, storage, job, ct).ConfigureAwait(false);
             }
 
-            var source = DataSource.Parse(parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --resume RUN)."));
-            var runOut = parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --resume RUN).");
+            var source = DataSource.Parse(parse.GetValue(data) ?? throw new FerException("--data is required (or --resume RUN)."));
+            var runOut = parse.GetValue(output) ?? throw new FerException("--out is required (or --resume RUN).");
             var layoutValue = Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true);
             var (validationFraction, validationSplit) = OptionParsing.ValidationSource(parse.GetValue(valFrom));
             var initialWeights = InitialWeights.Resolve(parse.GetValue(weights), format);
@@ -158,7 +158,7 @@ internal static class TrainCommand
             };
             if (File.Exists(Path.Combine(runOut.FullName, RunState.FileName)) || storage?.Checkpoints(runOut.FullName).Exists() == true)
             {
-                throw new ArgumentException($"A run named '{runOut.Name}' already exists (in '{runOut.FullName}' or in storage); continue it with --resume {runOut.FullName}, or choose another --out.");
+                throw new FerException($"A run named '{runOut.Name}' already exists (in '{runOut.FullName}' or in storage); continue it with --resume {runOut.FullName}, or choose another --out.");
             }
 
             Directory.CreateDirectory(runOut.FullName);
@@ -197,7 +197,7 @@ internal static class TrainCommand
         var log = Console.Out;
         if (source.IsBlob)
         {
-            var data = storage ?? throw new ArgumentException($"--data {source} needs storage: pass --account NAME or --connection-string (or set {StorageArguments.ConnectionStringVariable}).");
+            var data = storage ?? throw new FerException($"--data {source} needs storage: pass --account NAME or --connection-string (or set {StorageArguments.ConnectionStringVariable}).");
             await data.DownloadDataAsync(source.BlobName!, Path.GetDirectoryName(options.Data.Root)!, log, cancellationToken).ConfigureAwait(false);
         }
 

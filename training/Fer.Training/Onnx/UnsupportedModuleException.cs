@@ -1,7 +1,9 @@
+using Fer.Inference;
+
 namespace Fer.Training.Onnx;
 
 /// <summary>The exporter met a module it has no ONNX translation for and refused to guess.</summary>
-public sealed class UnsupportedModuleException : Exception
+public sealed class UnsupportedModuleException : FerException
 {
     public UnsupportedModuleException(string modulePath, string moduleType, string reason)
         : base($"Cannot export module '{modulePath}' of type '{moduleType}' to ONNX: {reason}")

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Fer.Inference;
 using Fer.Inference.TrainingData;
 
 namespace Fer.Training.Training;
@@ -27,7 +28,7 @@ public sealed class RunCheckpointStore
     {
         if (!TrainingDataPath.IsValidName(runName))
         {
-            throw new ArgumentException($"The run directory's name '{runName}' names the run in storage and must be {TrainingDataPath.NameRule}.", nameof(runName));
+            throw new FerException($"The run directory's name '{runName}' names the run in storage and must be {TrainingDataPath.NameRule}.");
         }
 
         this.container = container;

@@ -277,7 +277,7 @@ public sealed class Trainer(TrainingOptions options, string runDirectory, TextWr
         {
             return cuda.is_available()
                 ? CUDA
-                : throw new InvalidOperationException("--device cuda was asked for, but CUDA is not available: build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU and driver, or use --device cpu.");
+                : throw new FerException("--device cuda was asked for, but CUDA is not available: build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU and driver, or use --device cpu.");
         }
 
         return CPU;

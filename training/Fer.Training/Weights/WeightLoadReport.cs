@@ -1,4 +1,5 @@
 using System.Text;
+using Fer.Inference;
 
 namespace Fer.Training.Weights;
 
@@ -59,7 +60,7 @@ public sealed record ShapeMismatch(string Key, IReadOnlyList<long> FileShape, IR
 }
 
 /// <summary>The weights file does not fit the model; the report says key by key why.</summary>
-public sealed class WeightsMismatchException : Exception
+public sealed class WeightsMismatchException : FerException
 {
     public WeightsMismatchException(WeightLoadReport report, string advice)
         : base($"The weights do not fit this model. {advice}{Environment.NewLine}{report}")

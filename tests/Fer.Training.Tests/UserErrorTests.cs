@@ -1,0 +1,34 @@
+using Fer.Inference;
+
+namespace Fer.Training.Tests;
+
+/// <summary>How fer-train reports a mistake the user can fix: one line on stderr and the documented exit code.</summary>
+[Collection(ConsoleTests.Name)]
+public sealed class UserErrorTests
+{
+    [Fact]
+    public void An_option_out_of_range_is_one_line_and_exit_code_1()
+    {
+        using var temp = new TempDirectory();
+
+        var (exit, output, error) = TrainCommandTests.FerTrain(["train", "--data", temp.Path, "--out", temp.File("run"), "--val-from", "train:5"]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("fer-train: --val-from 'train:5' is not of the form train:F with 0 < F < 0.9 (e.g. train:0.1).", error.Trim());
+        Assert.DoesNotContain(" at ", error, StringComparison.Ordinal); // no stack trace
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(temp.File("run")));
+    }
+
+    [Fact]
+    public void A_missing_data_folder_is_one_line_and_exit_code_1()
+    {
+        using var temp = new TempDirectory();
+
+        var (exit, _, error) = TrainCommandTests.FerTrain(["evaluate", "--model", temp.File("no-such-model"), "--data", temp.File("no-such-data")]);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("fer-train: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}

@@ -29,12 +29,13 @@ internal static class QuantizeCommand
         var activations = new Option<string>("--activations") { Description = "uint8 (asymmetric) or int8 (symmetric) activations.", DefaultValueFactory = _ => "uint8" };
         activations.AcceptOnlyFromAmong("uint8", "int8");
         var quantizeAdd = new Option<bool>("--quantize-add") { Description = "Also quantise Add of two activations (residual connections)." };
+        var floatHeads = new Option<bool>("--float-heads") { Description = "Leave in float the nodes that feed the outputs only through reshaping (a detector's box and class predictors)." };
         var keepFloat = new Option<string[]>("--keep-float") { Description = "Names of nodes to leave in float.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the calibration faces' choice.", DefaultValueFactory = _ => 0 };
         var runs = new Option<int>("--timing-runs") { Description = "Runs of each model for the fp32 versus int8 median time (0: no timing).", DefaultValueFactory = _ => 50 };
         var command = new Command("quantize", "Write a static int8 (QDQ) variant of a model or face detector folder's ONNX file, calibrated on real inputs, and list it in the manifest.")
         {
-            model, data, layout, split, samples, photos, activations, quantizeAdd, keepFloat, seed, runs,
+            model, data, layout, split, samples, photos, activations, quantizeAdd, floatHeads, keepFloat, seed, runs,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,7 @@ internal static class QuantizeCommand
             {
                 Activations = parse.GetValue(activations) == "int8" ? ActivationType.Symmetric : ActivationType.Asymmetric,
                 QuantizeAdd = parse.GetValue(quantizeAdd),
+                FloatHeads = parse.GetValue(floatHeads),
                 KeepFloat = (parse.GetValue(keepFloat) ?? []).ToHashSet(StringComparer.Ordinal),
             };
             var folder = parse.GetValue(model)!.FullName;

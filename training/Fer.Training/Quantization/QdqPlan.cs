@@ -10,7 +10,11 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedOp> Ops, IReadOnlyList<OnnxF
 {
     /// <param name="keepFloat">Names of nodes to leave in float (tried when a layer loses too much precision).</param>
     /// <param name="quantizeAdd">Also quantise Add of two activations (residual connections) to QLinearAdd.</param>
-    public static QdqPlan For(OnnxModelFile model, IReadOnlySet<string>? keepFloat = null, bool quantizeAdd = false)
+    /// <param name="floatHeads">
+    /// Leave in float the output heads: nodes whose outputs reach the graph's outputs through nothing but reshaping
+    /// (a detector's box and class predictors, whose 8-bit outputs would move boxes by a few per cent).
+    /// </param>
+    public static QdqPlan For(OnnxModelFile model, IReadOnlySet<string>? keepFloat = null, bool quantizeAdd = false, bool floatHeads = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
@@ -18,7 +22,8 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedOp> Ops, IReadOnlyList<OnnxF
         var consumers = Consumers(graph);
         var ops = new List<QuantizedOp>();
         var adds = new List<OnnxFileNode>();
-        foreach (var node in graph.Nodes.Where(n => n.Domain.Length == 0 && keepFloat?.Contains(n.Name) != true))
+        var heads = floatHeads ? Heads(graph, consumers) : [];
+        foreach (var node in graph.Nodes.Where(n => n.Domain.Length == 0 && keepFloat?.Contains(n.Name) != true && !heads.Contains(n)))
         {
             if (WeightOf(node, floatWeights) is { } weight)
             {
@@ -73,6 +78,18 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedOp> Ops, IReadOnlyList<OnnxF
         consumers.TryGetValue(output, out var users) && users is [{ OpType: "Relu" or "Clip" } activation] && activation.Domain.Length == 0
             ? activation.Outputs[0]
             : output;
+
+    private static readonly HashSet<string> Reshaping = new(StringComparer.Ordinal) { "Reshape", "Concat", "Transpose", "Flatten", "Identity", "Squeeze", "Unsqueeze" };
+
+    /// <summary>The nodes all of whose consumers are reshaping nodes that lead, in the end, only to graph outputs.</summary>
+    private static HashSet<OnnxFileNode> Heads(OnnxFileGraph graph, Dictionary<string, List<OnnxFileNode>> consumers)
+    {
+        var memo = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool OnlyReshapedToOutputs(string value) => memo.TryGetValue(value, out var known) ? known : memo[value] =
+            consumers.TryGetValue(value, out var users) && users.Count > 0
+            && users.All(user => user.OpType == "GraphOutput" || (Reshaping.Contains(user.OpType) && user.Outputs.All(OnlyReshapedToOutputs)));
+        return [.. graph.Nodes.Where(node => node.Outputs.All(OnlyReshapedToOutputs))];
+    }
 
     private static Dictionary<string, List<OnnxFileNode>> Consumers(OnnxFileGraph graph)
     {

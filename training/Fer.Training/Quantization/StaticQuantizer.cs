@@ -20,7 +20,7 @@ public static class StaticQuantizer
         ArgumentNullException.ThrowIfNull(settings);
         var prepared = fp32.Clone();
         BatchNormFolding.Apply(prepared);
-        var plan = QdqPlan.For(prepared, settings.KeepFloat, settings.QuantizeAdd);
+        var plan = QdqPlan.For(prepared, settings.KeepFloat, settings.QuantizeAdd, settings.FloatHeads);
         if (plan.Ops.Count == 0)
         {
             throw new InvalidDataException("The model has no Conv, Gemm or MatMul with constant float weights: nothing to quantise.");
@@ -42,6 +42,9 @@ public sealed record QuantizationSettings
     /// <summary>Also quantise Add of two activations (residual connections).</summary>
     public bool QuantizeAdd { get; init; }
 
+    /// <summary>Leave the output heads in float (see <see cref="QdqPlan.For"/>).</summary>
+    public bool FloatHeads { get; init; }
+
     /// <summary>Names of nodes left in float.</summary>
     public IReadOnlySet<string> KeepFloat { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -50,5 +53,6 @@ public sealed record QuantizationSettings
     /// <summary>What the manifest says of the weights and activations.</summary>
     public const string WeightsDescription = "int8 per-channel symmetric";
 
-    public string ActivationsDescription => Activations == ActivationType.Asymmetric ? "uint8 static (calibrated min/max)" : "int8 symmetric static (calibrated min/max)";
+    public string ActivationsDescription => (Activations == ActivationType.Asymmetric ? "uint8 static (calibrated min/max)" : "int8 symmetric static (calibrated min/max)")
+        + (FloatHeads ? "; output heads in fp32" : string.Empty);
 }

@@ -4,7 +4,7 @@ using Fer.Inference.Preprocessing;
 
 namespace Fer.Api;
 
-/// <summary>The <c>code</c> of error answers that have no ErrorCode of the blob path (those reuse <see cref="ImageErrorCodes"/>).</summary>
+/// <summary>The <c>code</c> of every error answer that has no ErrorCode of the blob path (those reuse <see cref="ImageErrorCodes"/>); docs/http-api.md says what each means.</summary>
 public static class ApiErrorCodes
 {
     public const string MethodNotAllowed = "method-not-allowed";
@@ -15,6 +15,9 @@ public static class ApiErrorCodes
     public const string FormInvalid = "form-invalid";
     public const string BodyInvalid = "body-invalid";
     public const string BodyTooLarge = "body-too-large";
+    public const string EmotionUnknown = "emotion-unknown";
+    public const string StatusUnknown = "status-unknown";
+    public const string PageSizeInvalid = "page-size-invalid";
     public const string ContinuationTokenInvalid = "continuation-token-invalid";
     public const string ContinuationTokenInQuery = "continuation-token-in-query";
 
@@ -29,6 +32,12 @@ public static class ApiErrorCodes
 
     /// <summary>fer serve only: a POST, PUT or DELETE from another site's page (Origin, Sec-Fetch-Site).</summary>
     public const string CrossSiteRequest = "cross-site-request";
+
+    /// <summary>409: a re-classification run of the batch is still going.</summary>
+    public const string ReclassifyRunning = "reclassify-running";
+
+    /// <summary>404: the batch was never re-classified, so it has no run to report.</summary>
+    public const string ReclassifyNotFound = "reclassify-not-found";
 
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";

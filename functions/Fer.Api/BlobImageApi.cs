@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Fer.Inference;
 using Fer.Inference.Preprocessing;
 using Fer.Inference.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,19 +19,18 @@ namespace Fer.Api;
 /// </summary>
 public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration.FacesContainerKey)] BlobContainerClient faces, IOptions<FerOptions> options, RequestBudget budget)
 {
-    public const string Route = "batches/{batch}/image";
-
     private const int MaxBlobNameLength = 1024; // Azure's limit
 
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
 
-    public async Task<ApiResponse> ImageAsync(string batch, BlobImageRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ImageAsync(HttpRequest request, string batch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(request);
-        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(batch);
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (!HttpMethods.IsPost(request.Method))
         {
-            return ApiResponse.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed,
+            return ApiResults.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed,
                 $"Use POST with {{\"blob\": \"NAME\"}} as the body (NAME a row's blobName), not {request.Method}: the name stays out of the URL.");
         }
 
@@ -42,7 +42,7 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
 
         if (string.IsNullOrEmpty(blob) || !BelongsTo(blob, batch))
         {
-            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid,
+            return ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid,
                 $"blob '{blob}' is not an image of batch '{batch}': give the blobName of one of its rows (GET /api/batches/{batch}/results).");
         }
 
@@ -53,7 +53,7 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
             var properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (properties.Value.ContentLength > settings.MaxImageBytes)
             {
-                return ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
+                return ApiResults.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
                     $"{blob} has {properties.Value.ContentLength:N0} bytes; images over {settings.MaxImageBytes:N0} are not served.");
             }
 
@@ -61,7 +61,7 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
             reservation = budget.TryReserve(properties.Value.ContentLength);
             if (reservation is null)
             {
-                return RequestBudget.Busy();
+                return RequestBudget.Busy(request.HttpContext.Response);
             }
 
             // The ETag condition keeps a blob replaced since its length was read from being read at another length.
@@ -71,12 +71,12 @@ public sealed class BlobImageApi([FromKeyedServices(InferenceServiceRegistration
             }, cancellationToken).ConfigureAwait(false)).Value.Content;
             var bytes = content.ToArray();
             return ImageFormat.Sniff(bytes) is { } format
-                ? ApiResponse.File(bytes, format.ContentType)
-                : ApiResponse.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
+                ? TypedResults.Bytes(bytes, format.ContentType)
+                : ApiResults.Error(HttpStatusCode.UnsupportedMediaType, ImageErrorCodes.NotAnImage, $"{blob} is not a JPEG, PNG, GIF, WebP or BMP image.");
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            return ApiResponse.Error(HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound, $"There is no blob {blob} in {settings.FacesContainer} (any more).");
+            return ApiResults.Error(HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound, $"There is no blob {blob} in {settings.FacesContainer} (any more).");
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Fer.Api;
 
@@ -11,12 +12,12 @@ internal static class BlobImageBody
 
     private const string Expected = "send {\"blob\": \"NAME\"} with NAME a row's blobName";
 
-    public static async Task<(string? Blob, ApiResponse? Error)> ReadAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
+    public static async Task<(string? Blob, IResult? Error)> ReadAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
     {
         var bytes = contentLength > MaxBytes ? null : await BoundedBody.ReadAsync(body, contentLength, MaxBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            return (null, ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge, $"The body is over {MaxBytes:N0} bytes: {Expected}."));
+            return (null, ApiResults.Error(HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge, $"The body is over {MaxBytes:N0} bytes: {Expected}."));
         }
 
         try
@@ -34,6 +35,6 @@ internal static class BlobImageBody
             // Not JSON, or a string of invalid UTF-8 (GetString): answered below, as JSON of another shape is.
         }
 
-        return (null, ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid, $"The body is not a JSON object with a string \"blob\": {Expected}."));
+        return (null, ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid, $"The body is not a JSON object with a string \"blob\": {Expected}."));
     }
 }

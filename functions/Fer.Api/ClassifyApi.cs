@@ -6,6 +6,8 @@ using Fer.Inference;
 using Fer.Inference.Classification;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Preprocessing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,23 +32,27 @@ public sealed partial class ClassifyApi(
     private readonly FerOptions settings = (options ?? throw new ArgumentNullException(nameof(options))).Value;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
-    public async Task<ApiResponse> ClassifyAsync(ClassifyRequest request, CancellationToken cancellationToken)
+    /// <summary>The image is the body (or a form's first file); <c>?batch=NAME</c> uploads it into that batch as well.</summary>
+    public async Task<IResult> ClassifyAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (!HttpMethods.IsPost(request.Method))
         {
-            return ApiResponse.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed, $"Use POST with the image as the body, not {request.Method}.");
+            return ApiResults.Error(HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed, $"Use POST with the image as the body, not {request.Method}.");
         }
 
-        if (request.BatchRepeated)
+        var batches = request.Query["batch"];
+        if (batches.Count > 1)
         {
-            // Hosts join repeated parameters with commas: ?batch=a&batch=b would otherwise upload into batch "a,b".
-            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchRepeated, "Give batch once: the query names more than one batch.");
+            // Read as one value, ?batch=a&batch=b would upload into batch "a,b".
+            return ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchRepeated, "Give batch once: the query names more than one batch.");
         }
 
-        if (request.Batch is { } batch && BatchName.Problem(batch) is { } problem)
+        var batch = (string?)batches;
+        if (batch is not null && BatchName.Problem(batch) is { } problem)
         {
-            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"batch '{batch}': {problem}.");
+            return ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"batch '{batch}': {problem}.");
         }
 
         if (request.ContentLength > settings.MaxImageBytes)
@@ -58,18 +64,18 @@ public sealed partial class ClassifyApi(
         using var reservation = budget.TryReserve(request.ContentLength ?? 0);
         if (reservation is null)
         {
-            return RequestBudget.Busy();
+            return RequestBudget.Busy(request.HttpContext.Response);
         }
 
         var image = await BoundedBody.ReadAsync(request.Body, request.ContentLength, settings.MaxImageBytes, reservation, cancellationToken).ConfigureAwait(false);
         if (image is null)
         {
-            return reservation.Refused ? RequestBudget.Busy() : TooLarge(null);
+            return reservation.Refused ? RequestBudget.Busy(request.HttpContext.Response) : TooLarge(null);
         }
 
         if (image.Length == 0)
         {
-            return ApiResponse.Error(HttpStatusCode.BadRequest, ImageErrorCodes.Empty, "The request has no body: send the image as the body.");
+            return ApiResults.Error(HttpStatusCode.BadRequest, ImageErrorCodes.Empty, "The request has no body: send the image as the body.");
         }
 
         if (FormImage.IsForm(request.ContentType))
@@ -80,7 +86,7 @@ public sealed partial class ClassifyApi(
             }
             catch (InvalidDataException e)
             {
-                return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid, e.Message);
+                return ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid, e.Message);
             }
         }
 
@@ -91,7 +97,7 @@ public sealed partial class ClassifyApi(
         }
         catch (ModelUnavailableException e)
         {
-            return ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
+            return ApiResults.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -109,11 +115,11 @@ public sealed partial class ClassifyApi(
 
         if (results is [{ Status: ClassificationStatus.Rejected, ErrorCode: { } code } rejected] && code != ImageErrorCodes.NoFace)
         {
-            return ApiResponse.Error(ApiErrorCodes.StatusOf(code), code, rejected.Error ?? code);
+            return ApiResults.Error(ApiErrorCodes.StatusOf(code), code, rejected.Error ?? code);
         }
 
-        var uploaded = request.Batch is { } into ? await UploadAsync(into, image, cancellationToken).ConfigureAwait(false) : null;
-        return new ApiResponse(HttpStatusCode.OK, new ClassifyAnswer([.. results.Select(FaceItem.From)], uploaded, milliseconds));
+        var uploaded = batch is not null ? await UploadAsync(batch, image, cancellationToken).ConfigureAwait(false) : null;
+        return ApiResults.Json(new ClassifyAnswer([.. results.Select(FaceItem.From)], uploaded, milliseconds));
     }
 
     private async Task<UploadedBlob> UploadAsync(string batch, byte[] image, CancellationToken cancellationToken)
@@ -133,7 +139,7 @@ public sealed partial class ClassifyApi(
         return new UploadedBlob(faces.Name, name, batch);
     }
 
-    private ApiResponse TooLarge(long? length) => ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
+    private JsonHttpResult<ApiError> TooLarge(long? length) => ApiResults.Error(HttpStatusCode.RequestEntityTooLarge, ImageErrorCodes.TooLarge,
         $"The body has {(length is { } n ? $"{n:N0} bytes" : "more bytes than allowed")}; the limit is {settings.MaxImageBytes:N0} bytes.");
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Uploaded a classified image to {Container}, blob {BlobHash}.")]

@@ -1,11 +1,14 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Fer.Api;
 
 /// <summary>The OpenAPI 3.0 description of the HTTP API (openapi.json, embedded), served as <c>GET /api/openapi.json</c>.</summary>
 public static class OpenApiDocument
 {
-    public const string Route = "openapi.json";
-
     public static byte[] Json { get; } = Load();
+
+    /// <summary>The document as the route answers it.</summary>
+    public static IResult Get() => TypedResults.Bytes(Json, ApiResults.JsonContentType);
 
     private static byte[] Load()
     {

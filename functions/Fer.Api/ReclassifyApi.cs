@@ -1,6 +1,8 @@
 using System.Net;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Reclassification;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Fer.Api;
 
@@ -11,20 +13,12 @@ namespace Fer.Api;
 /// </summary>
 public sealed class ReclassifyApi(ModelProvider models, BatchProcessor processor, ReclassifyRuns runs, ReclassifyMessages queue)
 {
-    public const string Route = "batches/{batch}/reclassify";
-
-    public const string StatusRoute = "batches/{batch}/reclassify/status";
-
-    public const string Running = "reclassify-running";
-
-    public const string NotFound = "reclassify-not-found";
-
-    public async Task<ApiResponse> StartAsync(string batch, CancellationToken cancellationToken)
+    public async Task<IResult> StartAsync(string batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (BatchName.Problem(batch) is { } problem)
         {
-            return ApiResponse.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"'{batch}' is not a batch: {problem}.");
+            return ApiResults.Error(HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid, $"'{batch}' is not a batch: {problem}.");
         }
 
         string version;
@@ -35,7 +29,7 @@ public sealed class ReclassifyApi(ModelProvider models, BatchProcessor processor
         }
         catch (ModelUnavailableException e)
         {
-            return ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
+            return ApiResults.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable, e.Message);
         }
 
         var previous = await runs.GetAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -53,21 +47,23 @@ public sealed class ReclassifyApi(ModelProvider models, BatchProcessor processor
         }
 
         await queue.EnqueueAsync(chunks, cancellationToken).ConfigureAwait(false);
-        return new ApiResponse(HttpStatusCode.Accepted, ReclassifyStatus.From(run, StatusUrl(batch)));
+        return ApiResults.Json(ReclassifyStatus.From(run, StatusUrl(batch)), HttpStatusCode.Accepted);
     }
 
-    public async Task<ApiResponse> StatusAsync(string batch, CancellationToken cancellationToken)
+    public async Task<IResult> StatusAsync(string batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return await runs.GetAsync(batch, cancellationToken).ConfigureAwait(false) is { } run
-            ? new ApiResponse(HttpStatusCode.OK, ReclassifyStatus.From(run, StatusUrl(batch)))
-            : ApiResponse.Error(HttpStatusCode.NotFound, NotFound, $"Batch '{batch}' has not been re-classified; POST /api/{Route.Replace("{batch}", Uri.EscapeDataString(batch), StringComparison.Ordinal)} starts a run.");
+            ? ApiResults.Json(ReclassifyStatus.From(run, StatusUrl(batch)))
+            : ApiResults.Error(HttpStatusCode.NotFound, ApiErrorCodes.ReclassifyNotFound, $"Batch '{batch}' has not been re-classified; POST {Url(ApiRoutes.ReclassifyTemplate, batch)} starts a run.");
     }
 
-    private static string StatusUrl(string batch) => "/api/" + StatusRoute.Replace("{batch}", Uri.EscapeDataString(batch), StringComparison.Ordinal);
+    private static string StatusUrl(string batch) => Url(ApiRoutes.ReclassifyStatusTemplate, batch);
 
-    private static ApiResponse Busy(string batch) =>
-        ApiResponse.Error(HttpStatusCode.Conflict, Running, $"Batch '{batch}' is being re-classified; its progress is at {StatusUrl(batch)}.");
+    private static string Url(string template, string batch) => "/api/" + template.Replace("{batch}", Uri.EscapeDataString(batch), StringComparison.Ordinal);
+
+    private static JsonHttpResult<ApiError> Busy(string batch) =>
+        ApiResults.Error(HttpStatusCode.Conflict, ApiErrorCodes.ReclassifyRunning, $"Batch '{batch}' is being re-classified; its progress is at {StatusUrl(batch)}.");
 }
 
 /// <summary>A run's progress as the status route answers it.</summary>

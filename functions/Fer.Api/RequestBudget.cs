@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Http;
 
 namespace Fer.Api;
 
@@ -44,11 +46,14 @@ public sealed class RequestBudget
         return reservation.TryGrowTo(bytes) ? reservation : null;
     }
 
-    /// <summary>The answer to a request that does not fit: 503 <c>server-busy</c> with Retry-After.</summary>
-    public static ApiResponse Busy() =>
-        ApiResponse.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ServerBusy,
-            $"The server is busy with other uploads; try again in {RetryAfterSeconds} seconds.")
-        with { Headers = new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+    /// <summary>The answer to a request that does not fit: 503 <c>server-busy</c>, with Retry-After set on <paramref name="response"/>.</summary>
+    public static IResult Busy(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return ApiResults.Error(HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ServerBusy,
+            $"The server is busy with other uploads; try again in {RetryAfterSeconds} seconds.");
+    }
 
     internal bool TryAdd(long held, long more)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 
 namespace Fer.Api;
 
@@ -8,9 +9,6 @@ namespace Fer.Api;
 /// </summary>
 public static class WebPage
 {
-    public const string Route = "ui";
-    public const string FileRoute = "ui/{file}";
-
     private const string ResourcePrefix = "Fer.Api.ui/";
 
     /// <summary>
@@ -26,20 +24,31 @@ public static class WebPage
         ["X-Frame-Options"] = "DENY",
     };
 
-    private static readonly Dictionary<string, ApiFile> Files = Load();
+    private static readonly Dictionary<string, (byte[] Content, string ContentType)> Files = Load();
 
-    /// <summary>The page itself for a null or empty <paramref name="file"/>; a 404 for a name that is not one of its files.</summary>
-    public static ApiResponse Get(string? file) =>
-        (Files.TryGetValue(string.IsNullOrEmpty(file) ? "index.html" : file, out var found)
-            ? new ApiResponse(HttpStatusCode.OK, found)
-            : ApiResponse.Error(HttpStatusCode.NotFound, ApiErrorCodes.NotFound, $"The page has no file '{file}'; open /api/ui.")) with { Headers = SecurityHeaders };
+    /// <summary>
+    /// The page itself for a null or empty <paramref name="file"/>; a 404 for a name that is not one of its files.
+    /// Either way <see cref="SecurityHeaders"/> are set on the request's response.
+    /// </summary>
+    public static IResult Get(HttpRequest request, string? file)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var (name, value) in SecurityHeaders)
+        {
+            request.HttpContext.Response.Headers[name] = value;
+        }
 
-    private static Dictionary<string, ApiFile> Load()
+        return Files.TryGetValue(string.IsNullOrEmpty(file) ? "index.html" : file, out var found)
+            ? TypedResults.Bytes(found.Content, found.ContentType)
+            : ApiResults.Error(HttpStatusCode.NotFound, ApiErrorCodes.NotFound, $"The page has no file '{file}'; open /api/ui.");
+    }
+
+    private static Dictionary<string, (byte[] Content, string ContentType)> Load()
     {
         var assembly = typeof(WebPage).Assembly;
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .ToDictionary(n => n[ResourcePrefix.Length..], n => new ApiFile(Read(assembly, n), ContentTypeOf(n)), StringComparer.Ordinal);
+            .ToDictionary(n => n[ResourcePrefix.Length..], n => (Read(assembly, n), ContentTypeOf(n)), StringComparer.Ordinal);
     }
 
     private static byte[] Read(System.Reflection.Assembly assembly, string name)

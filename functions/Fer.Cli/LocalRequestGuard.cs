@@ -22,17 +22,17 @@ internal sealed class LocalRequestGuard
         hosts = new HashSet<string>(LoopbackHosts.Concat(allowedHosts ?? []), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Why the request is refused, or null when it may go on.</summary>
-    public ApiResponse? Check(HttpRequest request)
+    public IResult? Check(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!hosts.Contains(request.Host.Host))
         {
-            return ApiResponse.Error(HttpStatusCode.Forbidden, ApiErrorCodes.HostNotAllowed,
+            return ApiResults.Error(HttpStatusCode.Forbidden, ApiErrorCodes.HostNotAllowed,
                 "fer serve answers requests for localhost, 127.0.0.1 and [::1] only (fer serve --allow-host NAME adds a name).");
         }
 
         return ChangesState(request.Method) && FromAnotherSite(request)
-            ? ApiResponse.Error(HttpStatusCode.Forbidden, ApiErrorCodes.CrossSiteRequest,
+            ? ApiResults.Error(HttpStatusCode.Forbidden, ApiErrorCodes.CrossSiteRequest,
                 "fer serve takes uploads, deletions and runs only from its own page or from programs, not from another site's page.")
             : null;
     }
@@ -43,7 +43,7 @@ internal sealed class LocalRequestGuard
         ArgumentNullException.ThrowIfNull(next);
         if (Check(context.Request) is { } refusal)
         {
-            await ApiEndpoints.SendAsync(context, refusal).ConfigureAwait(false);
+            await refusal.ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -38,9 +38,9 @@ public sealed class BatchDeletionApiTests(Azurite azurite) : IDisposable
         var answer = await api.DeleteAsync("gone", CancellationToken.None);
         var rootAnswer = await api.DeleteAsync("default", CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(new BatchDeletion("gone", 2, 2), answer.Body);
-        Assert.Equal(new BatchDeletion("default", 1, 1), rootAnswer.Body);
+        Assert.Equal(HttpStatusCode.OK, answer.Status());
+        Assert.Equal(new BatchDeletion("gone", 2, 2), answer.Body());
+        Assert.Equal(new BatchDeletion("default", 1, 1), rootAnswer.Body());
         var left = new List<string>();
         await foreach (var blob in host.Faces.GetBlobsAsync())
         {
@@ -63,7 +63,7 @@ public sealed class BatchDeletionApiTests(Azurite azurite) : IDisposable
 
         var answer = await host.Get<BatchDeletionApi>().DeleteAsync(batch, CancellationToken.None);
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid), (answer.Status, Assert.IsType<ApiError>(answer.Body).Code));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid), (answer.Status(), answer.Code()));
         Assert.True(await host.Faces.GetBlobClient("a/b/c.png").ExistsAsync());
     }
 }

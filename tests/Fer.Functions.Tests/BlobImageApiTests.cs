@@ -25,9 +25,9 @@ public sealed class BlobImageApiTests(Azurite azurite)
         var answer = await Post(host, "mine", "mine/people/one.png");
         var rootBlob = await Post(host, "default", "loose.png");
 
-        Assert.Equal((HttpStatusCode.OK, "image/png"), (answer.Status, answer.ContentType));
-        Assert.Equal(png, answer.Content());
-        Assert.Equal(HttpStatusCode.OK, rootBlob.Status); // a blob at the root belongs to the default batch
+        Assert.Equal((HttpStatusCode.OK, "image/png"), (answer.StatusCode, answer.Header("Content-Type")));
+        Assert.Equal(png, answer.Content);
+        Assert.Equal(HttpStatusCode.OK, rootBlob.StatusCode); // a blob at the root belongs to the default batch
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
 
         var answer = await Post(host, "mine", blob);
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid), (answer.Status, Code(answer)));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BlobInvalid), (answer.StatusCode, Code(answer)));
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class BlobImageApiTests(Azurite azurite)
         var missing = await Post(host, "mine", "mine/none.jpg");
         var html = await Post(host, "mine", "mine/page.html");
 
-        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (missing.Status, Code(missing)));
-        Assert.Equal((HttpStatusCode.UnsupportedMediaType, "image-unrecognised-format"), (html.Status, Code(html)));
+        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (missing.StatusCode, Code(missing)));
+        Assert.Equal((HttpStatusCode.UnsupportedMediaType, "image-unrecognised-format"), (html.StatusCode, Code(html)));
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
 
         var answer = await Send(host, "mine", "POST", Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.Status, Code(answer)));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.StatusCode, Code(answer)));
         Assert.Contains("{\"blob\": \"NAME\"}", Message(answer), StringComparison.Ordinal);
     }
 
@@ -91,7 +91,7 @@ public sealed class BlobImageApiTests(Azurite azurite)
 
         var answer = await Send(host, "mine", "POST", [.. "{\"blob\": \"mine/"u8, 0xff, .. ".png\"}"u8]);
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.Status, Code(answer)));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BodyInvalid), (answer.StatusCode, Code(answer)));
     }
 
     [Theory]
@@ -104,12 +104,12 @@ public sealed class BlobImageApiTests(Azurite azurite)
         var longest = Encoding.UTF8.GetBytes($"{{\"blob\": \"mine/{string.Concat(Enumerable.Repeat("\\u00e9", 1019))}\"}}"); // 1,024 characters, all but mine/ \u-escaped
         using var stream = new MemoryStream(padded);
 
-        var answer = await host.Get<BlobImageApi>().ImageAsync("mine", new BlobImageRequest("POST", declared ? padded.Length : null, stream), CancellationToken.None);
+        var answer = await SendAsync(host, "mine", "POST", stream, declared ? padded.Length : null);
         var longestName = await Send(host, "mine", "POST", longest);
 
-        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge), (answer.Status, Code(answer)));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge), (answer.StatusCode, Code(answer)));
         Assert.Equal(declared ? 0 : 8 * 1024 + 1, stream.Position); // a declared length over the limit is refused unread, any other read no further than the limit and a byte
-        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (longestName.Status, Code(longestName))); // the longest legal name, every character \u-escaped, fits
+        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.BlobNotFound), (longestName.StatusCode, Code(longestName))); // the longest legal name, every character \u-escaped, fits
     }
 
     [Theory]
@@ -124,21 +124,28 @@ public sealed class BlobImageApiTests(Azurite azurite)
 
         var answer = await Send(host, "mine", method, Body("mine/one.png"));
 
-        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (answer.Status, Code(answer)));
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiErrorCodes.MethodNotAllowed), (answer.StatusCode, Code(answer)));
         Assert.Contains("POST with {\"blob\": \"NAME\"}", Message(answer), StringComparison.Ordinal);
     }
 
-    private static Task<ApiResponse> Post(FunctionHost host, string batch, string blob) => Send(host, batch, "POST", Body(blob));
+    private static Task<TestAnswer> Post(FunctionHost host, string batch, string blob) => Send(host, batch, "POST", Body(blob));
 
     private static byte[] Body(string blob) => JsonSerializer.SerializeToUtf8Bytes(new { blob });
 
-    private static async Task<ApiResponse> Send(FunctionHost host, string batch, string method, byte[] body)
+    private static async Task<TestAnswer> Send(FunctionHost host, string batch, string method, byte[] body)
     {
         using var stream = new MemoryStream(body);
-        return await host.Get<BlobImageApi>().ImageAsync(batch, new BlobImageRequest(method, body.Length, stream), CancellationToken.None);
+        return await SendAsync(host, batch, method, stream, body.Length);
     }
 
-    private static string? Code(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement.GetProperty("code").GetString();
+    /// <summary>The route's answer, executed, to <paramref name="body"/> with <paramref name="contentLength"/> (null: chunked).</summary>
+    private static async Task<TestAnswer> SendAsync(FunctionHost host, string batch, string method, Stream body, long? contentLength)
+    {
+        var request = TestHttp.Request(host.Get<IServiceProvider>(), method, $"batches/{batch}/image", body, contentLength, "application/json");
+        return await (await host.Get<BlobImageApi>().ImageAsync(request, batch)).AnswerAsync(request);
+    }
 
-    private static string Message(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement.GetProperty("error").GetString()!;
+    private static string? Code(TestAnswer answer) => answer.Json().GetProperty("code").GetString();
+
+    private static string Message(TestAnswer answer) => answer.Json().GetProperty("error").GetString()!;
 }

@@ -22,10 +22,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         using var host = await DemoHostAsync();
         await using var body = File.OpenRead(Photo);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/jpeg", body, null), CancellationToken.None);
+        var answer = await ClassifyAsync(host, "POST", body, body.Length, "image/jpeg", null);
 
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        var json = Parse(answer);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var json = answer.Json();
         var items = json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2, 3], items.Select(f => f.GetProperty("face").GetInt32()));
         Assert.All(items, f => Assert.Equal(4, f.GetProperty("faceCount").GetInt32()));
@@ -42,13 +42,13 @@ public sealed class ClassifyApiTests(Azurite azurite)
         using var host = await DemoHostAsync();
         await using var body = File.OpenRead(Photo);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", null, null, body, "web"), CancellationToken.None);
-        var uploaded = Parse(answer).GetProperty("uploaded");
+        var answer = await ClassifyAsync(host, "POST", body, null, null, "web");
+        var uploaded = answer.Json().GetProperty("uploaded");
         var blobName = uploaded.GetProperty("blobName").GetString()!;
         var blob = host.Faces.GetBlobClient(blobName);
         await host.Create<ClassifyFaceFunction>().Run(blob, blob.Name, CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal((host.Faces.Name, "web"), (uploaded.GetProperty("container").GetString(), uploaded.GetProperty("batch").GetString()));
         Assert.Matches(@"^web/upload-\d{8}-\d{6}-[0-9a-f]{8}\.jpg$", blobName);
         Assert.Equal("image/jpeg", (await blob.GetPropertiesAsync()).Value.ContentType);
@@ -64,10 +64,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         using var form = new MultipartFormDataContent { { new StringContent("a note"), "note" }, { new ByteArrayContent(await File.ReadAllBytesAsync(Photo)), "image", "obama_family.jpg" } };
         await using var body = await form.ReadAsStreamAsync();
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, form.Headers.ContentType!.ToString(), body, null), CancellationToken.None);
+        var answer = await ClassifyAsync(host, "POST", body, body.Length, form.Headers.ContentType!.ToString(), null);
 
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal([0, 1, 2, 3], Parse(answer).GetProperty("items").EnumerateArray().Select(f => f.GetProperty("face").GetInt32()));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal([0, 1, 2, 3], answer.Json().GetProperty("items").EnumerateArray().Select(f => f.GetProperty("face").GetInt32()));
         await AssertNothingWrittenAsync(host);
     }
 
@@ -109,10 +109,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         };
         await using var body = new CountingStream(request.Content);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest(method, request.Length, request.Type, body, "web"), CancellationToken.None);
+        var answer = await ClassifyAsync(host, method, body, request.Length, request.Type, "web");
 
-        Assert.Equal(status, answer.Status);
-        var json = Parse(answer);
+        Assert.Equal(status, answer.StatusCode);
+        var json = answer.Json();
         Assert.Equal(code, json.GetProperty("code").GetString());
         Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("error").GetString()));
         Assert.True(body.BytesRead <= limit + 1, $"read {body.BytesRead:N0} bytes of a body over the limit");
@@ -127,10 +127,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         var photo = await File.ReadAllBytesAsync(Photo);
         await using var body = new MemoryStream(Form("x", photo)[..(photo.Length / 2)]);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", null, "multipart/form-data; boundary=x", body, null), CancellationToken.None);
+        var answer = await ClassifyAsync(host, "POST", body, null, "multipart/form-data; boundary=x", null);
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid), (answer.Status, Parse(answer).GetProperty("code").GetString()));
-        Assert.Equal("The form cannot be read: it is truncated or not multipart/form-data with that boundary.", Parse(answer).GetProperty("error").GetString());
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.FormInvalid), (answer.StatusCode, answer.Json().GetProperty("code").GetString()));
+        Assert.Equal("The form cannot be read: it is truncated or not multipart/form-data with that boundary.", answer.Json().GetProperty("error").GetString());
     }
 
     [Fact]
@@ -139,33 +139,32 @@ public sealed class ClassifyApiTests(Azurite azurite)
         var photo = await File.ReadAllBytesAsync(Photo);
         var large = await File.ReadAllBytesAsync(Path.Combine(Path.GetDirectoryName(Photo)!, "biden_7mpx.jpg"));
         using var host = await DemoHostAsync(new Dictionary<string, string?> { ["Fer:MaxRequestBytesInFlight"] = (photo.Length + 100_000).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var api = host.Get<ClassifyApi>();
 
         // One request admitted by its Content-Length, its body held back: its bytes are in flight until it is answered.
         await using var held = new HeldStream(photo);
-        var first = api.ClassifyAsync(new ClassifyRequest("POST", photo.Length, "image/jpeg", held, "web"), CancellationToken.None);
+        var first = ClassifyAsync(host, "POST", held, photo.Length, "image/jpeg", "web");
         await held.Reading;
         await using var declared = new CountingStream(large);
-        var byLength = await api.ClassifyAsync(new ClassifyRequest("POST", large.Length, "image/jpeg", declared, "web"), CancellationToken.None);
+        var byLength = await ClassifyAsync(host, "POST", declared, large.Length, "image/jpeg", "web");
         await using var chunked = new CountingStream(large);
-        var whileRead = await api.ClassifyAsync(new ClassifyRequest("POST", null, "image/jpeg", chunked, "web"), CancellationToken.None);
+        var whileRead = await ClassifyAsync(host, "POST", chunked, null, "image/jpeg", "web");
         var busyBlobs = await host.Faces.GetBlobsAsync().ToListAsync();
         held.Release();
         var answered = await first;
         await using var again = new MemoryStream(photo);
-        var afterwards = await api.ClassifyAsync(new ClassifyRequest("POST", photo.Length, "image/jpeg", again, null), CancellationToken.None);
+        var afterwards = await ClassifyAsync(host, "POST", again, photo.Length, "image/jpeg", null);
 
         foreach (var busy in new[] { byLength, whileRead })
         {
-            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ServerBusy), (busy.Status, Parse(busy).GetProperty("code").GetString()));
-            Assert.Equal(RequestBudget.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), busy.Headers["Retry-After"]);
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ServerBusy), (busy.StatusCode, busy.Json().GetProperty("code").GetString()));
+            Assert.Equal(RequestBudget.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), busy.Header("Retry-After"));
         }
 
         Assert.Equal(0, declared.BytesRead); // refused on its Content-Length, unread
         Assert.InRange(chunked.BytesRead, 1, large.Length - 1); // counted while read, refused before its end
         Assert.Empty(busyBlobs); // nothing written for the refused two (the first was still reading)
-        Assert.Equal(HttpStatusCode.OK, answered.Status);
-        Assert.Equal(HttpStatusCode.OK, afterwards.Status);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterwards.StatusCode);
         Assert.Equal(0, host.Get<RequestBudget>().InFlightBytes);
     }
 
@@ -178,14 +177,15 @@ public sealed class ClassifyApiTests(Azurite azurite)
         await models.Container.GetBlobClient(ModelStore.PointerBlob).UploadAsync(BinaryData.FromString("{\"version\": \"../secret-path-in-the-reason\"}"), overwrite: true);
         await using var body = File.OpenRead(Photo);
 
-        var classify = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/jpeg", body, null), CancellationToken.None);
-        var reclassify = await host.Get<ReclassifyApi>().StartAsync("web", CancellationToken.None);
+        var classify = await ClassifyAsync(host, "POST", body, body.Length, "image/jpeg", null);
+        var reclassifyRequest = TestHttp.Request(host.Get<IServiceProvider>(), "POST", "batches/web/reclassify");
+        var reclassify = await (await host.Get<ReclassifyApi>().StartAsync("web", CancellationToken.None)).AnswerAsync(reclassifyRequest);
 
         foreach (var answer in new[] { classify, reclassify })
         {
-            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable), (answer.Status, Parse(answer).GetProperty("code").GetString()));
-            Assert.DoesNotContain("secret-path-in-the-reason", Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal); // the log has it
-            Assert.DoesNotContain(models.Container.Name, Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.ModelUnavailable), (answer.StatusCode, answer.Json().GetProperty("code").GetString()));
+            Assert.DoesNotContain("secret-path-in-the-reason", answer.Json().GetProperty("error").GetString(), StringComparison.Ordinal); // the log has it
+            Assert.DoesNotContain(models.Container.Name, answer.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
         }
     }
 
@@ -200,10 +200,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         using var host = await DemoHostAsync();
         await using var body = File.OpenRead(Photo);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/jpeg", body, batch), CancellationToken.None);
+        var answer = await ClassifyAsync(host, "POST", body, body.Length, "image/jpeg", batch);
 
-        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.Equal(ApiErrorCodes.BatchInvalid, Parse(answer).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal(ApiErrorCodes.BatchInvalid, answer.Json().GetProperty("code").GetString());
         await AssertNothingWrittenAsync(host);
     }
 
@@ -213,10 +213,10 @@ public sealed class ClassifyApiTests(Azurite azurite)
         using var host = new FunctionHost(azurite, faceFinding: "detect");
         await using var body = File.OpenRead(Photo);
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/jpeg", body, "web"), CancellationToken.None);
+        var answer = await ClassifyAsync(host, "POST", body, body.Length, "image/jpeg", "web");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
-        Assert.Equal(ApiErrorCodes.ModelUnavailable, Parse(answer).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Equal(ApiErrorCodes.ModelUnavailable, answer.Json().GetProperty("code").GetString());
         await AssertNothingWrittenAsync(host);
     }
 
@@ -233,7 +233,12 @@ public sealed class ClassifyApiTests(Azurite azurite)
         Assert.Empty(await host.Get<ResultsStore>().Table.QueryAsync<Azure.Data.Tables.TableEntity>().ToListAsync());
     }
 
-    private static JsonElement Parse(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
+    /// <summary>The classify route's answer, executed, to a request with this method, body, Content-Length (null: chunked), type and <c>?batch=</c>.</summary>
+    private static async Task<TestAnswer> ClassifyAsync(FunctionHost host, string method, Stream body, long? contentLength, string? contentType, string? batch)
+    {
+        var request = TestHttp.Request(host.Get<IServiceProvider>(), method, batch is null ? "classify" : $"classify?batch={Uri.EscapeDataString(batch)}", body, contentLength, contentType);
+        return await (await host.Get<ClassifyApi>().ClassifyAsync(request)).AnswerAsync(request);
+    }
 
     /// <summary>A multipart/form-data body with one file field.</summary>
     private static byte[] Form(string boundary, byte[] file) =>

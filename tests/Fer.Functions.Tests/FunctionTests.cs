@@ -10,6 +10,8 @@ using Fer.Training.Data;
 using Fer.Training.Training;
 using SkiaSharp;
 
+using Microsoft.AspNetCore.Http;
+
 namespace Fer.Functions.Tests;
 
 [Collection(AzuriteTests.Name)]
@@ -76,9 +78,10 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
 
         await function.Run(photo, photo.Name, CancellationToken.None);
         await function.Run(blank, blank.Name, CancellationToken.None);
-        var results = JsonDocument.Parse(Json((await api.ResultsAsync("party", null, null, null, null, tokenInQuery: false, CancellationToken.None)).Body)).RootElement.GetProperty("items").EnumerateArray().ToList();
-        var summary = JsonDocument.Parse(Json((await api.SummaryAsync("party", CancellationToken.None)).Body)).RootElement;
-        var health = Json(api.Health().Body);
+        var resultsRequest = TestHttp.Request(host.Get<IServiceProvider>(), "GET", "batches/party/results");
+        var results = JsonDocument.Parse(Json((await api.ResultsAsync(resultsRequest, "party")).Body())).RootElement.GetProperty("items").EnumerateArray().ToList();
+        var summary = JsonDocument.Parse(Json((await api.SummaryAsync("party", CancellationToken.None)).Body())).RootElement;
+        var health = Json(api.Health().Body());
 
         var faces = results.Where(r => r.GetProperty("blobName").GetString() == photo.Name).ToList();
         Assert.Equal([0, 1, 2, 3], faces.Select(f => f.GetProperty("face").GetInt32()));
@@ -110,17 +113,17 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
         await provider.RefreshAsync();
         var degraded = api.Health();
 
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "starting"), (starting.Status, Item(starting).Status));
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model", "model-unavailable"), (none.Status, Item(none).Status, Item(none).Problem));
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model"), (promotedButNotLoaded.Status, Item(promotedButNotLoaded).Status));
-        Assert.Equal((HttpStatusCode.OK, "healthy", manifest.Version, "cpu"), (serving.Status, Item(serving).Status, Item(serving).ModelVersion, Item(serving).ExecutionProvider));
-        Assert.Equal((HttpStatusCode.OK, "degraded", "model-check-failed", manifest.Version), (degraded.Status, Item(degraded).Status, Item(degraded).Problem, Item(degraded).ModelVersion));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "starting"), (starting.Status(), Item(starting).Status));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model", "model-unavailable"), (none.Status(), Item(none).Status, Item(none).Problem));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "no-model"), (promotedButNotLoaded.Status(), Item(promotedButNotLoaded).Status));
+        Assert.Equal((HttpStatusCode.OK, "healthy", manifest.Version, "cpu"), (serving.Status(), Item(serving).Status, Item(serving).ModelVersion, Item(serving).ExecutionProvider));
+        Assert.Equal((HttpStatusCode.OK, "degraded", "model-check-failed", manifest.Version), (degraded.Status(), Item(degraded).Status, Item(degraded).Problem, Item(degraded).ModelVersion));
         Assert.NotNull(provider.Health.LastError);
-        Assert.DoesNotContain(provider.Health.LastError!, Json(degraded.Body), StringComparison.Ordinal);
-        Assert.DoesNotContain("20990101T0000Z-0000000", Json(degraded.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain(provider.Health.LastError!, Json(degraded.Body()), StringComparison.Ordinal);
+        Assert.DoesNotContain("20990101T0000Z-0000000", Json(degraded.Body()), StringComparison.Ordinal);
     }
 
-    private static HealthItem Item(ApiResponse answer) => Assert.IsType<HealthItem>(answer.Body);
+    private static HealthItem Item(IResult answer) => Assert.IsType<HealthItem>(answer.Body());
 
     [Theory]
     [InlineData("Joy", null, null)]
@@ -132,10 +135,13 @@ public sealed class FunctionTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
 
-        var answer = await host.Get<ResultsApi>().ResultsAsync("any", emotion, status, pageSize, null, tokenInQuery: false, CancellationToken.None);
+        var query = QueryString.Create(new Dictionary<string, string?> { ["emotion"] = emotion, ["status"] = status, ["pageSize"] = pageSize }.Where(p => p.Value is not null));
+        var request = TestHttp.Request(host.Get<IServiceProvider>(), "GET", "batches/any/results" + query);
 
-        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        var answer = await host.Get<ResultsApi>().ResultsAsync(request, "any");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status());
     }
 
-    private static string Json(object body) => JsonSerializer.Serialize(body, FerJson.Options);
+    private static string Json(object? body) => JsonSerializer.Serialize(body, FerJson.Options);
 }

@@ -4,15 +4,15 @@ using System.Text.Json;
 using Fer.Api;
 using Fer.Inference.Storage;
 using Fer.Testing;
-using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.AspNetCore.Http;
 using SkiaSharp;
 
 namespace Fer.Functions.Tests;
 
 /// <summary>
-/// The adapters in HttpFunctions, through test doubles of the worker's request and response: what they take from the
-/// request (method, headers, query, body) and write to the response (status, content type, headers, body). The other
-/// tests call the handlers directly, so a header or parameter the adapter drops would pass them unseen.
+/// The functions in HttpFunctions, on ASP.NET Core's request and response as the worker's ASP.NET Core integration
+/// hands them over (<see cref="TestHttp"/>): what they take from the request (method, route, headers, query, body) and
+/// write to the response once their result is executed (status, content type, headers, body).
 /// </summary>
 [Collection(AzuriteTests.Name)]
 public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
@@ -32,27 +32,25 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await ClassifyAsync(host, "paged", images: 5);
-        var functions = host.Create<HttpFunctions>();
-
-        var pages = new List<TestHttpResponseData>();
+        var pages = new List<TestAnswer>();
         string? token = null;
         do
         {
             var request = Request(host, "GET", "batches/paged/results?pageSize=2");
             if (token is not null)
             {
-                request.Headers.Add(ContinuationHeader.Name, token);
+                request.Headers[ContinuationHeader.Name] = token;
             }
 
-            var page = Answer(await functions.Results(request, "paged", CancellationToken.None));
+            var page = await AnswerAsync(HttpFunctions.Results, request);
             token = page.Header(ContinuationHeader.Name);
             pages.Add(page);
         }
         while (token is not null && pages.Count < 10);
-        var all = Answer(await functions.Results(Request(host, "GET", "batches/paged/results?pageSize=10"), "paged", CancellationToken.None));
+        var all = await AnswerAsync(HttpFunctions.Results, Request(host, "GET", "batches/paged/results?pageSize=10"));
 
         Assert.Equal([2, 2, 1], pages.Select(page => Rows(page).Count()));
-        Assert.All(pages, page => Assert.Equal((HttpStatusCode.OK, ApiJson.ContentType), (page.StatusCode, page.Header("Content-Type"))));
+        Assert.All(pages, page => Assert.Equal((HttpStatusCode.OK, ApiResults.JsonContentType), (page.StatusCode, page.Header("Content-Type"))));
         Assert.All(pages[..^1], page => Assert.Equal(Json(page).GetProperty("continuationToken").GetString(), page.Header(ContinuationHeader.Name)));
         Assert.Equal(JsonValueKind.Null, Json(pages[^1]).GetProperty("continuationToken").ValueKind);
         Assert.Null(pages[^1].Header(ContinuationHeader.Name));
@@ -65,12 +63,11 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await ClassifyAsync(host, "queried", images: 3);
-        var functions = host.Create<HttpFunctions>();
-        var token = Answer(await functions.Results(Request(host, "GET", "batches/queried/results?pageSize=1"), "queried", CancellationToken.None)).Header(ContinuationHeader.Name);
+        var token = (await AnswerAsync(HttpFunctions.Results, Request(host, "GET", "batches/queried/results?pageSize=1"))).Header(ContinuationHeader.Name);
 
-        var refused = Answer(await functions.Results(Request(host, "GET", $"batches/queried/results?pageSize=1&continuationToken={Uri.EscapeDataString(token!)}"), "queried", CancellationToken.None));
+        var refused = await AnswerAsync(HttpFunctions.Results, Request(host, "GET", $"batches/queried/results?pageSize=1&continuationToken={Uri.EscapeDataString(token!)}"));
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiJson.ContentType), (refused.StatusCode, refused.Header("Content-Type")));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiResults.JsonContentType), (refused.StatusCode, refused.Header("Content-Type")));
         Assert.Equal(ApiErrorCodes.ContinuationTokenInQuery, Json(refused).GetProperty("code").GetString());
         Assert.Null(refused.Header(ContinuationHeader.Name));
     }
@@ -81,15 +78,14 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         var png = TestImages.Png(20, 10, SKColors.Red);
         await host.UploadAsync("mine/x.png", png);
-        var functions = host.Create<HttpFunctions>();
         var body = JsonSerializer.SerializeToUtf8Bytes(new { blob = "mine/x.png" });
 
-        var image = Answer(await functions.BlobImage(Request(host, "POST", "batches/mine/image", body, "application/json"), "mine", CancellationToken.None));
-        var get = Answer(await functions.BlobImage(Request(host, "GET", "batches/mine/image"), "mine", CancellationToken.None));
+        var image = await AnswerAsync(HttpFunctions.BlobImage, Request(host, "POST", "batches/mine/image", body, "application/json"));
+        var get = await AnswerAsync(HttpFunctions.BlobImage, Request(host, "GET", "batches/mine/image"));
 
         Assert.Equal((HttpStatusCode.OK, "image/png"), (image.StatusCode, image.Header("Content-Type")));
-        Assert.Equal(png, image.Content());
-        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiJson.ContentType), (get.StatusCode, get.Header("Content-Type")));
+        Assert.Equal(png, image.Content);
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiResults.JsonContentType), (get.StatusCode, get.Header("Content-Type")));
         Assert.Equal(ApiErrorCodes.MethodNotAllowed, Json(get).GetProperty("code").GetString());
     }
 
@@ -99,7 +95,7 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         var request = Request(host, "POST", "batches/mine/image", Encoding.UTF8.GetBytes($"{{\"blob\": \"mine/x.png\"{new string(' ', 9 * 1024)}}}"));
 
-        var answer = Answer(await host.Create<HttpFunctions>().BlobImage(request, "mine", CancellationToken.None));
+        var answer = await AnswerAsync(HttpFunctions.BlobImage, request);
 
         Assert.Equal((HttpStatusCode.RequestEntityTooLarge, ApiErrorCodes.BodyTooLarge), (answer.StatusCode, Json(answer).GetProperty("code").GetString()));
         Assert.Equal(0, request.Body.Position); // refused on the header alone: the adapter passed Content-Length
@@ -110,19 +106,18 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
-        var functions = host.Create<HttpFunctions>();
         var png = TestImages.Png(48, 48, new SKColor(200, 160, 140));
 
-        var answer = Answer(await functions.Classify(Request(host, "POST", "classify?batch=web", png, "image/png"), CancellationToken.None));
-        var get = Answer(await functions.Classify(Request(host, "GET", "classify"), CancellationToken.None));
+        var answer = await AnswerAsync(HttpFunctions.Classify, Request(host, "POST", "classify?batch=web", png, "image/png"));
+        var get = await AnswerAsync(HttpFunctions.Classify, Request(host, "GET", "classify"));
 
-        Assert.Equal((HttpStatusCode.OK, ApiJson.ContentType), (answer.StatusCode, answer.Header("Content-Type")));
+        Assert.Equal((HttpStatusCode.OK, ApiResults.JsonContentType), (answer.StatusCode, answer.Header("Content-Type")));
         Assert.NotEmpty(Json(answer).GetProperty("items").EnumerateArray());
         var uploaded = Json(answer).GetProperty("uploaded");
         Assert.Equal("web", uploaded.GetProperty("batch").GetString());
         Assert.Matches(@"^web/upload-\d{8}-\d{6}-[0-9a-f]{8}\.png$", uploaded.GetProperty("blobName").GetString());
         Assert.Equal("image/png", (await host.Faces.GetBlobClient(uploaded.GetProperty("blobName").GetString()).GetPropertiesAsync()).Value.ContentType);
-        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiJson.ContentType), (get.StatusCode, get.Header("Content-Type")));
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, ApiResults.JsonContentType), (get.StatusCode, get.Header("Content-Type")));
         Assert.Equal(ApiErrorCodes.MethodNotAllowed, Json(get).GetProperty("code").GetString());
     }
 
@@ -131,16 +126,15 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
-        var functions = host.Create<HttpFunctions>();
         var png = TestImages.Png(48, 48, SKColors.Gray);
         var boundary = new string('b', 5000);
         byte[] form = [.. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"), .. png, .. Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")];
 
-        var repeated = Answer(await functions.Classify(Request(host, "POST", "classify?batch=a&batch=b", png, "image/png"), CancellationToken.None));
-        var longBoundary = Answer(await functions.Classify(Request(host, "POST", "classify?batch=a", form, $"multipart/form-data; boundary={boundary}"), CancellationToken.None));
+        var repeated = await AnswerAsync(HttpFunctions.Classify, Request(host, "POST", "classify?batch=a&batch=b", png, "image/png"));
+        var longBoundary = await AnswerAsync(HttpFunctions.Classify, Request(host, "POST", "classify?batch=a", form, $"multipart/form-data; boundary={boundary}"));
 
-        Assert.Equal((HttpStatusCode.BadRequest, ApiJson.ContentType, ApiErrorCodes.BatchRepeated), (repeated.StatusCode, repeated.Header("Content-Type"), Json(repeated).GetProperty("code").GetString()));
-        Assert.Equal((HttpStatusCode.BadRequest, ApiJson.ContentType, ApiErrorCodes.FormInvalid), (longBoundary.StatusCode, longBoundary.Header("Content-Type"), Json(longBoundary).GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiResults.JsonContentType, ApiErrorCodes.BatchRepeated), (repeated.StatusCode, repeated.Header("Content-Type"), Json(repeated).GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiResults.JsonContentType, ApiErrorCodes.FormInvalid), (longBoundary.StatusCode, longBoundary.Header("Content-Type"), Json(longBoundary).GetProperty("code").GetString()));
         Assert.Empty(await host.Faces.GetBlobsAsync().ToListAsync()); // not "a,b/upload-..."
     }
 
@@ -148,13 +142,12 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     public async Task Classify_over_the_request_budget_answers_503_server_busy_with_retry_after_and_json()
     {
         using var host = new FunctionHost(azurite, settings: new Dictionary<string, string?> { ["Fer:MaxRequestBytesInFlight"] = "1000" });
-        var functions = host.Create<HttpFunctions>();
         using var holding = host.Get<RequestBudget>().TryReserve(1000); // other requests' bodies fill the budget
         var png = TestImages.Png(48, 48, SKColors.Gray);
 
-        var busy = Answer(await functions.Classify(Request(host, "POST", "classify", png, "image/png"), CancellationToken.None));
+        var busy = await AnswerAsync(HttpFunctions.Classify, Request(host, "POST", "classify", png, "image/png"));
 
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiJson.ContentType), (busy.StatusCode, busy.Header("Content-Type")));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiResults.JsonContentType), (busy.StatusCode, busy.Header("Content-Type")));
         Assert.Equal(ApiErrorCodes.ServerBusy, Json(busy).GetProperty("code").GetString());
         Assert.Equal("5", busy.Header("Retry-After"));
     }
@@ -164,8 +157,8 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
 
-        var page = Answer(await HttpFunctions.Page(Request(host, "GET", WebPage.Route)));
-        var script = Answer(await HttpFunctions.PageFile(Request(host, "GET", "ui/app.js"), "app.js"));
+        var page = await AnswerAsync(HttpFunctions.WebPage, Request(host, "GET", ApiRoutes.WebPageTemplate));
+        var script = await AnswerAsync(HttpFunctions.WebPageFile, Request(host, "GET", "ui/app.js"));
 
         foreach (var answer in new[] { page, script })
         {
@@ -182,17 +175,16 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await PublishModelAsync(host);
-        var functions = host.Create<HttpFunctions>();
         var png = TestImages.Png(48, 48, SKColors.Gray);
-        Assert.Equal(HttpStatusCode.OK, Answer(await functions.Classify(Request(host, "POST", "classify", png, "image/png"), CancellationToken.None)).StatusCode); // loads the model
+        Assert.Equal(HttpStatusCode.OK, (await AnswerAsync(HttpFunctions.Classify, Request(host, "POST", "classify", png, "image/png"))).StatusCode); // loads the model
 
-        var health = Answer(await functions.Health(Request(host, "GET", "health")));
-        var document = Answer(await HttpFunctions.OpenApi(Request(host, "GET", OpenApiDocument.Route)));
+        var health = await AnswerAsync(HttpFunctions.Health, Request(host, "GET", "health"));
+        var document = await AnswerAsync(HttpFunctions.OpenApi, Request(host, "GET", ApiRoutes.OpenApiTemplate));
 
-        Assert.Equal((HttpStatusCode.OK, ApiJson.ContentType), (health.StatusCode, health.Header("Content-Type")));
+        Assert.Equal((HttpStatusCode.OK, ApiResults.JsonContentType), (health.StatusCode, health.Header("Content-Type")));
         Assert.Equal("healthy", Json(health).GetProperty("status").GetString());
-        Assert.Equal((HttpStatusCode.OK, ApiJson.ContentType), (document.StatusCode, document.Header("Content-Type")));
-        Assert.Equal(OpenApiDocument.Json, document.Content());
+        Assert.Equal((HttpStatusCode.OK, ApiResults.JsonContentType), (document.StatusCode, document.Header("Content-Type")));
+        Assert.Equal(OpenApiDocument.Json, document.Content);
     }
 
     private async Task PublishModelAsync(FunctionHost host)
@@ -213,13 +205,15 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         await host.Get<Fer.Inference.Pipeline.BatchProcessor>().ProcessAsync(batch);
     }
 
-    private static TestHttpRequestData Request(FunctionHost host, string method, string pathAndQuery, byte[]? body = null, string? contentType = null) =>
-        TestHttpRequestData.Create(host.Get<IServiceProvider>(), method, pathAndQuery, body, contentType);
+    private static HttpRequest Request(FunctionHost host, string method, string pathAndQuery, byte[]? body = null, string? contentType = null) =>
+        TestHttp.Request(host.Get<IServiceProvider>(), method, pathAndQuery, body, contentType);
 
-    private static TestHttpResponseData Answer(HttpResponseData response) => Assert.IsType<TestHttpResponseData>(response);
+    /// <summary>The function's answer to <paramref name="request"/>, executed as the worker executes it.</summary>
+    private static async Task<TestAnswer> AnswerAsync(Func<HttpRequest, Task<IResult>> function, HttpRequest request) =>
+        await (await function(request)).AnswerAsync(request);
 
-    private static IEnumerable<string> Rows(TestHttpResponseData page) =>
+    private static IEnumerable<string> Rows(TestAnswer page) =>
         Json(page).GetProperty("items").EnumerateArray().Select(item => $"{item.GetProperty("blobName").GetString()}#{item.GetProperty("face")}");
 
-    private static JsonElement Json(TestHttpResponseData response) => JsonDocument.Parse(response.Content()).RootElement;
+    private static JsonElement Json(TestAnswer response) => response.Json();
 }

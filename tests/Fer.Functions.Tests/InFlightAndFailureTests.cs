@@ -55,9 +55,9 @@ public sealed class InFlightAndFailureTests(Azurite azurite) : IDisposable
         await host.UploadAsync("default/x.png", TestImages.Png(24, 24, SKColors.Green));
         var api = host.Get<ReclassifyApi>();
 
-        var started = Assert.IsType<ReclassifyStatus>((await api.StartAsync("default", CancellationToken.None)).Body);
+        var started = Assert.IsType<ReclassifyStatus>((await api.StartAsync("default", CancellationToken.None)).Body());
         await DrainAsync(host, started.RunId);
-        var done = Assert.IsType<ReclassifyStatus>((await api.StatusAsync("default", CancellationToken.None)).Body);
+        var done = Assert.IsType<ReclassifyStatus>((await api.StatusAsync("default", CancellationToken.None)).Body());
 
         Assert.Equal(("done", 2, 2), (done.State, done.Processed, done.Classified));
         var rows = (await host.Get<ResultsStore>().QueryAsync("default", null, null, 100, null)).Rows;
@@ -108,10 +108,12 @@ public sealed class InFlightAndFailureTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         var body = new MemoryStream(TestImages.Png(20, 20, SKColors.Gray));
 
-        var answer = await host.Get<ClassifyApi>().ClassifyAsync(new ClassifyRequest("POST", body.Length, "image/png", body, null), CancellationToken.None);
+        var request = TestHttp.Request(host.Get<IServiceProvider>(), "POST", "classify", body, body.Length, "image/png");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
-        var error = JsonSerializer.Serialize(answer.Body, Fer.Inference.FerJson.Options);
+        var answer = await (await host.Get<ClassifyApi>().ClassifyAsync(request)).AnswerAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        var error = System.Text.Encoding.UTF8.GetString(answer.Content);
         Assert.DoesNotContain(ModelStore.PointerBlob, error, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Get<ModelStore>().Container.Name, error, StringComparison.Ordinal);
     }

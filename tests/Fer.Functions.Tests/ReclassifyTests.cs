@@ -44,19 +44,19 @@ public sealed class ReclassifyTests(Azurite azurite) : IDisposable
         await DrainAsync(host, _ => true);
         var nothingLeft = await api.StartAsync("old", CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.Accepted, first.Status);
-        var started = Assert.IsType<ReclassifyStatus>(first.Body);
+        Assert.Equal(HttpStatusCode.Accepted, first.Status());
+        var started = Assert.IsType<ReclassifyStatus>(first.Body());
         Assert.Equal(("running", blobs, 2, "/api/batches/old/reclassify/status"), (started.State, started.Blobs, started.Chunks, started.StatusUrl));
-        Assert.Equal((HttpStatusCode.Conflict, ReclassifyApi.Running), (whileRunning.Status, Assert.IsType<ApiError>(whileRunning.Body).Code));
+        Assert.Equal((HttpStatusCode.Conflict, ApiErrorCodes.ReclassifyRunning), (whileRunning.Status(), Assert.IsType<ApiError>(whileRunning.Body()).Code));
         Assert.Equal((0, 0), (queued.ChunksDone, queued.Processed));
         Assert.Equal(2, handled);
         Assert.Equal(("done", 2, blobs, blobs, started.RunId), (done.State, done.ChunksDone, done.Processed, done.Classified, done.RunId));
-        Assert.Equal((HttpStatusCode.Accepted, blobs), (afterSwap.Status, Assert.IsType<ReclassifyStatus>(afterSwap.Body).Blobs));
+        Assert.Equal((HttpStatusCode.Accepted, blobs), (afterSwap.Status(), Assert.IsType<ReclassifyStatus>(afterSwap.Body()).Blobs));
         var rows = await host.Get<ResultsStore>().QueryAsync("old", null, null, 1000, null);
         Assert.Equal(blobs, rows.Rows.Count);
         Assert.All(rows.Rows, r => Assert.Equal(second, r.ModelVersion));
-        var idle = Assert.IsType<ReclassifyStatus>(nothingLeft.Body);
-        Assert.Equal((HttpStatusCode.Accepted, "done", 0, 0), (nothingLeft.Status, idle.State, idle.Blobs, idle.Chunks));
+        var idle = Assert.IsType<ReclassifyStatus>(nothingLeft.Body());
+        Assert.Equal((HttpStatusCode.Accepted, "done", 0, 0), (nothingLeft.Status(), idle.State, idle.Blobs, idle.Chunks));
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public sealed class ReclassifyTests(Azurite azurite) : IDisposable
         var missing = await api.StatusAsync("never", CancellationToken.None);
         var invalid = await api.StartAsync("..", CancellationToken.None);
 
-        Assert.Equal((HttpStatusCode.NotFound, ReclassifyApi.NotFound), (missing.Status, Assert.IsType<ApiError>(missing.Body).Code));
-        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid), (invalid.Status, Assert.IsType<ApiError>(invalid.Body).Code));
+        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.ReclassifyNotFound), (missing.Status(), Assert.IsType<ApiError>(missing.Body()).Code));
+        Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.BatchInvalid), (invalid.Status(), Assert.IsType<ApiError>(invalid.Body()).Code));
     }
 
     private static async Task<ReclassifyStatus> StatusAsync(ReclassifyApi api, string batch) =>
-        Assert.IsType<ReclassifyStatus>((await api.StatusAsync(batch, CancellationToken.None)).Body);
+        Assert.IsType<ReclassifyStatus>((await api.StatusAsync(batch, CancellationToken.None)).Body());
 
     /// <summary>Receives every message of the queue, hands the wanted ones to the queue-triggered function as the host would, deletes them all; returns how many were handled.</summary>
     private static async Task<int> DrainAsync(FunctionHost host, Func<string, bool> wanted)

@@ -28,10 +28,10 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
 
-        var answer = await host.Get<ResultsApi>().ResultsAsync("any", null, null, pageSize, null, tokenInQuery: false, CancellationToken.None);
+        var answer = await GetAsync(host, $"batches/any/results?pageSize={pageSize}");
 
-        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.Equal("page-size-invalid", Parse(answer).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("page-size-invalid", answer.Json().GetProperty("code").GetString());
     }
 
     [Fact]
@@ -40,25 +40,24 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
         using var host = new FunctionHost(azurite);
         await ClassifyAsync(host, "paged", "other");
 
-        var api = host.Get<ResultsApi>();
-        var first = Parse(await Page(api, "paged", "1", null));
+        var first = (await Page(host, "paged", "1", null)).Json();
         var token = first.GetProperty("continuationToken").GetString()!;
-        var otherBatchToken = Parse(await Page(api, "other", "1", null)).GetProperty("continuationToken").GetString()!;
-        var second = await Page(api, "paged", "1", token);
+        var otherBatchToken = (await Page(host, "other", "1", null)).Json().GetProperty("continuationToken").GetString()!;
+        var second = await Page(host, "paged", "1", token);
         var changed = token[..5] + (token[5] == 'A' ? 'B' : 'A') + token[6..];
         var refused = new[]
         {
-            await Page(api, "paged", "1", changed),
-            await Page(api, "paged", "1", "garbage"),
-            await Page(api, "paged", "1", ""),
-            await Page(api, "paged", "1", otherBatchToken),
-            await Page(api, "paged", "1", WithValidChecksum("{\"not\": \"an array\"}")),
-            await api.ResultsAsync("paged", "Happiness", null, "1", token, tokenInQuery: false, CancellationToken.None),
+            await Page(host, "paged", "1", changed),
+            await Page(host, "paged", "1", "garbage"),
+            await Page(host, "paged", "1", ""),
+            await Page(host, "paged", "1", otherBatchToken),
+            await Page(host, "paged", "1", WithValidChecksum("{\"not\": \"an array\"}")),
+            await GetAsync(host, "batches/paged/results?emotion=Happiness&pageSize=1", token),
         };
 
-        Assert.Equal(HttpStatusCode.OK, second.Status);
-        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("blobName").GetString(), Parse(second).GetProperty("items")[0].GetProperty("blobName").GetString());
-        Assert.All(refused, answer => Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInvalid), (answer.Status, Parse(answer).GetProperty("code").GetString())));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("blobName").GetString(), second.Json().GetProperty("items")[0].GetProperty("blobName").GetString());
+        Assert.All(refused, answer => Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInvalid), (answer.StatusCode, answer.Json().GetProperty("code").GetString())));
     }
 
     [Fact]
@@ -66,19 +65,18 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await ClassifyAsync(host, "headers");
-        var api = host.Get<ResultsApi>();
 
-        var first = await Page(api, "headers", "2", null);
-        var token = Parse(first).GetProperty("continuationToken").GetString();
-        var second = await Page(api, "headers", "2", token);
-        var all = Parse(await Page(api, "headers", "10", null));
+        var first = await Page(host, "headers", "2", null);
+        var token = first.Json().GetProperty("continuationToken").GetString();
+        var second = await Page(host, "headers", "2", token);
+        var all = (await Page(host, "headers", "10", null)).Json();
 
         Assert.NotNull(token);
-        Assert.Equal(token, first.Headers[ContinuationHeader.Name]);
-        Assert.Equal(JsonValueKind.Null, Parse(second).GetProperty("continuationToken").ValueKind);
+        Assert.Equal(token, first.Header(ContinuationHeader.Name));
+        Assert.Equal(JsonValueKind.Null, second.Json().GetProperty("continuationToken").ValueKind);
         Assert.DoesNotContain(ContinuationHeader.Name, second.Headers.Keys);
-        var paged = new[] { first, second }.SelectMany(answer => Rows(Parse(answer))).ToList();
-        Assert.Equal(2, Rows(Parse(first)).Count());
+        var paged = new[] { first, second }.SelectMany(answer => Rows(answer.Json())).ToList();
+        Assert.Equal(2, Rows(first.Json()).Count());
         Assert.Equal(Rows(all).ToList(), paged); // none twice, none missing, in the table's order
         Assert.Equal(3, paged.Count);
     }
@@ -88,21 +86,20 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
     {
         using var host = new FunctionHost(azurite);
         await ClassifyAsync(host, "queried");
-        var api = host.Get<ResultsApi>();
-        var token = Parse(await Page(api, "queried", "1", null)).GetProperty("continuationToken").GetString();
+        var token = (await Page(host, "queried", "1", null)).Json().GetProperty("continuationToken").GetString();
 
         var answers = new[]
         {
-            await api.ResultsAsync("queried", null, null, "1", null, tokenInQuery: true, CancellationToken.None),
-            await api.ResultsAsync("queried", null, null, "1", token, tokenInQuery: true, CancellationToken.None),
+            await GetAsync(host, $"batches/queried/results?pageSize=1&continuationToken={Uri.EscapeDataString(token!)}"),
+            await GetAsync(host, $"batches/queried/results?pageSize=1&continuationToken={Uri.EscapeDataString(token!)}", token),
         };
 
         Assert.NotNull(token);
         Assert.All(answers, answer =>
         {
-            Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInQuery), (answer.Status, Parse(answer).GetProperty("code").GetString()));
-            Assert.Contains(ContinuationHeader.Name, Parse(answer).GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.Empty(answer.Headers);
+            Assert.Equal((HttpStatusCode.BadRequest, ApiErrorCodes.ContinuationTokenInQuery), (answer.StatusCode, answer.Json().GetProperty("code").GetString()));
+            Assert.Contains(ContinuationHeader.Name, answer.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal(["Content-Type"], answer.Headers.Keys); // no continuation header
         });
     }
 
@@ -122,13 +119,23 @@ public sealed class ResultsApiTests(Azurite azurite) : IDisposable
         }
     }
 
-    private static Task<ApiResponse> Page(ResultsApi api, string batch, string pageSize, string? headerToken) =>
-        api.ResultsAsync(batch, null, null, pageSize, headerToken, tokenInQuery: false, CancellationToken.None);
+    private static Task<TestAnswer> Page(FunctionHost host, string batch, string pageSize, string? headerToken) =>
+        GetAsync(host, $"batches/{batch}/results?pageSize={pageSize}", headerToken);
+
+    /// <summary>The results route's answer to a GET of <paramref name="pathAndQuery"/>, with <paramref name="headerToken"/> in the continuation header.</summary>
+    private static async Task<TestAnswer> GetAsync(FunctionHost host, string pathAndQuery, string? headerToken = null)
+    {
+        var request = TestHttp.Request(host.Get<IServiceProvider>(), "GET", pathAndQuery);
+        if (headerToken is not null)
+        {
+            request.Headers[ContinuationHeader.Name] = headerToken;
+        }
+
+        return await (await host.Get<ResultsApi>().ResultsAsync(request, (string)request.RouteValues["batch"]!)).AnswerAsync(request);
+    }
 
     private static IEnumerable<string> Rows(JsonElement page) =>
         page.GetProperty("items").EnumerateArray().Select(item => $"{item.GetProperty("blobName").GetString()}#{item.GetProperty("face")}");
-
-    private static JsonElement Parse(ApiResponse answer) => JsonDocument.Parse(answer.ToJson()).RootElement;
 
     /// <summary>A token whose checksum matches but whose payload is not the four strings a real token holds: the checksum is no secret.</summary>
     private static string WithValidChecksum(string payload)

@@ -20,9 +20,20 @@ public class FaceLocator
     private readonly FaceDetector? detector;
     private readonly ImageLimits limits;
     private readonly FaceLandmarker? landmarker;
+    private readonly int? minFaceSide;
 
-    public FaceLocator(string faceFinding, FaceDetector? detector, ImageLimits? limits = null, FaceLandmarker? landmarker = null)
+    /// <param name="minFaceSide">
+    /// The smallest face that matters, its box's longer side in the photo's pixels: the detector's tiles are sized so
+    /// that such faces are found (<see cref="TilePlan.For"/>). Unset: wide or large photos are tiled by a third of their
+    /// longer side, others not at all.
+    /// </param>
+    public FaceLocator(string faceFinding, FaceDetector? detector, ImageLimits? limits = null, FaceLandmarker? landmarker = null, int? minFaceSide = null)
     {
+        if (minFaceSide is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minFaceSide), minFaceSide, "The smallest face must be at least 1 px.");
+        }
+
         if (!FaceFinding.IsKnown(faceFinding))
         {
             throw new ArgumentException($"'{faceFinding}' is not one of {string.Join(", ", FaceFinding.All)}.", nameof(faceFinding));
@@ -37,6 +48,7 @@ public class FaceLocator
         this.detector = detector;
         this.limits = limits ?? ImageLimits.Default;
         this.landmarker = landmarker;
+        this.minFaceSide = minFaceSide;
     }
 
     public string Mode { get; }
@@ -120,17 +132,18 @@ public class FaceLocator
         }
 
         var whole = detector.Detect(reduced);
-        if (!TiledFaceDetection.Helps(width, height))
+        var plan = TilePlan.For(reduced.Width, reduced.Height, width, height, minFaceSide);
+        if (plan.Tiles.Count == 0)
         {
             return whole;
         }
 
         // Faces small enough for the tiles to see whole are taken from them only: the whole-image pass sees such
         // faces a few pixels tall and places them badly (shifted by up to a face height), so it would add duplicates.
-        var tiled = TiledFaceDetection.Detect(detector, reduced);
-        var large = whole.Where(face => Math.Max(face.Width, face.Height) > tiled.Overlap);
+        var tiled = TiledFaceDetection.Detect(detector, reduced, plan);
+        var large = whole.Where(face => Math.Max(face.Width, face.Height) > plan.Overlap);
         var decoding = detector.Manifest.Decoding;
-        return DetectedFaceMerge.Merge([.. large, .. tiled.Faces], decoding.MaxResults, decoding.IouThreshold);
+        return DetectedFaceMerge.Merge([.. large, .. tiled], decoding.MaxResults, decoding.IouThreshold);
     }
 
     /// <summary>Each face's eye-line angle in the full image (landmarks on the reduced copy); none without a landmarker.</summary>

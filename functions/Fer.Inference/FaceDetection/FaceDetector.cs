@@ -26,8 +26,8 @@ public sealed class FaceDetector : IDisposable
     public string ExecutionProvider => session.ExecutionProvider;
 
     /// <summary>Loads and verifies a face detector folder: sizes and SHA-256 of its files, and the graph's input and output.</summary>
-    /// <param name="precision">Which ONNX file to run (<see cref="ModelPrecision"/>): int8 when the manifest lists it, or fp32.</param>
-    public static FaceDetector Load(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string precision = ModelPrecision.Default)
+    /// <param name="precision">Which ONNX file to run (<see cref="ModelPrecision"/>): fp32 (default), or int8 when the manifest lists it.</param>
+    public static FaceDetector Load(string directory, int intraOpThreads = 0, string executionProvider = "cpu", Action<string>? warn = null, string precision = ModelPrecision.Fp32)
     {
         var manifest = FaceDetectorManifest.Load(Path.Combine(directory, FaceDetectorManifest.FileName));
         var onnx = manifest.Onnx.Choose(precision);

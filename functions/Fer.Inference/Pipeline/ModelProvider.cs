@@ -91,6 +91,7 @@ public sealed class ModelProvider : IDisposable
         this.options = options.Value;
         _ = OnnxLogitsSession.ParseGraphOptimization(this.options.GraphOptimization); // a wrong setting fails at start, not at the first blob
         _ = ModelPrecision.Parse(this.options.ModelPrecision, "The setting Fer:ModelPrecision");
+        _ = ModelPrecision.Parse(this.options.FaceDetectorPrecision, "The setting Fer:FaceDetectorPrecision");
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
         Limits = new ImageLimits
@@ -105,7 +106,7 @@ public sealed class ModelProvider : IDisposable
         }
 
         // One detector for every model version: loaded at the first model that needs it, kept across swaps.
-        detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message), this.options.ModelPrecision));
+        detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message), this.options.FaceDetectorPrecision));
         landmarker = new Lazy<FaceLandmarker?>(() => FaceLandmarker.LoadIfPresent(this.options.FaceLandmarksDirectory ?? FerOptions.DefaultFaceLandmarksDirectory, message => Log.FaceAlignmentWarning(logger, message), this.options.IntraOpThreads, this.options.ExecutionProvider));
     }
 

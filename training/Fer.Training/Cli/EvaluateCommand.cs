@@ -29,11 +29,13 @@ internal static class EvaluateCommand
         var cropShift = new Option<double?>("--crop-shift") { Description = "With --photos: try this downward shift of the crop instead of the manifest's (share of the face box)." };
         var nativeSize = new Option<int?>("--native-size") { Description = "Try averaging larger faces down to this size first instead of the manifest's input.nativeSize (tuning)." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write metrics.json; the text report, confusion matrix and reliability diagram go beside it." };
-        var precision = new Option<string>("--precision") { Description = "Which ONNX files run, the model's and the face detector's: int8 (the int8 variant where the manifest lists one, as serving) or fp32.", DefaultValueFactory = _ => ModelPrecision.Default };
+        var precision = new Option<string>("--precision") { Description = "Which ONNX file of the model runs: int8 (its int8 variant where the manifest lists one, as serving) or fp32.", DefaultValueFactory = _ => ModelPrecision.Default };
         precision.AcceptOnlyFromAmong([.. ModelPrecision.All]);
+        var detectorPrecision = new Option<string>("--detector-precision") { Description = "With --photos: which ONNX file of the face detector runs: fp32 (as serving by default) or int8.", DefaultValueFactory = _ => ModelPrecision.Fp32 };
+        detectorPrecision.AcceptOnlyFromAmong([.. ModelPrecision.All]);
         var command = new Command("evaluate", "Evaluate an exported model on labelled images or photos, as serving would classify them, with calibration.")
         {
-            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output, precision,
+            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output, precision, detectorPrecision,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -44,11 +46,12 @@ internal static class EvaluateCommand
             parse.GetValue(photos),
             new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize)),
             parse.GetValue(output)?.FullName,
-            parse.GetValue(precision)!));
+            parse.GetValue(precision)!,
+            parse.GetValue(detectorPrecision)!));
         return command;
     }
 
-    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output, string precision)
+    private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output, string precision, string detectorPrecision)
     {
         var clock = Stopwatch.StartNew();
         if (!photos && photoInput.ChangesCrop)
@@ -56,7 +59,7 @@ internal static class EvaluateCommand
             throw new FerException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
         }
 
-        using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) }, precision);
+        using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) }, precision, detectorPrecision);
         var classifier = serving.Classifier;
         var images = only is not null ? ReadList(dataRoot, only) : DatasetScanner.Scan(dataRoot, layout, split).Images;
         var progress = new ProgressBar("evaluate", images.Count);
@@ -85,6 +88,7 @@ internal static class EvaluateCommand
             ["split"] = what,
             ["photos"] = photos,
             ["precision"] = classifier.Manifest.Onnx.Choose(precision).Precision,
+            ["detectorPrecision"] = photos ? detectorPrecision : null,
             ["crop"] = photos ? geometry : null,
             ["images"] = predictions.Count,
             ["notClassified"] = notClassified.Count,

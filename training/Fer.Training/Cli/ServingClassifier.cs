@@ -15,8 +15,9 @@ internal sealed class ServingClassifier : IDisposable
     private readonly FaceLandmarker? landmarker;
     private readonly string? temporaryCopy;
 
-    /// <param name="precision">Which ONNX files run, the classifier's and the detector's (<see cref="ModelPrecision"/>), as serving's setting.</param>
-    public ServingClassifier(string modelDirectory, bool photos, Func<ModelManifest, ModelManifest>? change = null, string precision = ModelPrecision.Default)
+    /// <param name="precision">Which ONNX file of the classifier runs (<see cref="ModelPrecision"/>), as serving's Fer:ModelPrecision.</param>
+    /// <param name="detectorPrecision">Which ONNX file of the face detector runs, as serving's Fer:FaceDetectorPrecision.</param>
+    public ServingClassifier(string modelDirectory, bool photos, Func<ModelManifest, ModelManifest>? change = null, string precision = ModelPrecision.Default, string detectorPrecision = ModelPrecision.Fp32)
     {
         if (change is not null)
         {
@@ -30,7 +31,7 @@ internal sealed class ServingClassifier : IDisposable
 
         if (photos)
         {
-            detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory, precision: precision);
+            detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory, precision: detectorPrecision);
             landmarker = FaceLandmarker.LoadIfPresent(FerOptions.DefaultFaceLandmarksDirectory, message => Console.Error.WriteLine($"fer-train: warning: {message}"));
         }
 

@@ -1,19 +1,16 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Fer.Inference;
-using Fer.Inference.Models;
 using Fer.Training.Data;
-using Fer.Training.Export;
 using Fer.Training.Model;
-using Fer.Training.Reporting;
+using Fer.Training.Runs;
 using Fer.Training.Training;
-using Fer.Training.Weights;
-using TorchSharp;
 
 namespace Fer.Training.Cli;
 
-/// <summary><c>fer-train train</c>: the two-stage recipe, the report and the exported model version.</summary>
+/// <summary>
+/// <c>fer-train train</c>: its options, read into <see cref="TrainingRunSettings"/> (or those of the run to resume) for a
+/// <see cref="TrainingRun"/>, which does the work: the two-stage recipe, the report and the exported model version.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -96,7 +93,7 @@ internal static class TrainCommand
 
             if (parse.GetValue(resume) is { } runDirectory)
             {
-                return await ResumeAsync(runDirectory.FullName, storage, job, ct).ConfigureAwait(false);
+                return await new TrainingRun(TrainingRunSettings.Resume(runDirectory.FullName, storage, job, Console.Out), Console.Out).ExecuteAsync(ct).ConfigureAwait(false);
             }
 
             var source = DataSource.Parse(parse.GetValue(data) ?? throw new FerException("--data is required (or --resume RUN)."));
@@ -162,155 +159,8 @@ internal static class TrainCommand
             }
 
             Directory.CreateDirectory(runOut.FullName);
-            return await RunAsync(options, source, runOut.FullName, storage, job, ct).ConfigureAwait(false);
+            return await new TrainingRun(new TrainingRunSettings(options, source, runOut.FullName, storage, job), Console.Out).ExecuteAsync(ct).ConfigureAwait(false);
         });
         return command;
-    }
-
-    /// <summary>Continues a run; one whose directory is gone (a replaced VM's disk) comes back from its checkpoints in storage.</summary>
-    private static async Task<int> ResumeAsync(string runDirectory, TrainingStorage? storage, TrainingJob job, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(Path.Combine(runDirectory, RunFiles.ConfigFile)))
-        {
-            var checkpoints = storage?.Checkpoints(runDirectory);
-            if (checkpoints?.Restore(runDirectory) != true)
-            {
-                throw new RunNotFoundException($"There is no run to resume: '{runDirectory}' has no {RunFiles.ConfigFile}" +
-                                               (checkpoints is null ? " (and no storage was named to look in)." : $" and storage has none under {checkpoints.Location}."));
-            }
-
-            Console.WriteLine($"Run restored from {checkpoints.Location}.");
-        }
-
-        return await RunAsync(RunFiles.ReadOptions(runDirectory), RunFiles.ReadDataSource(runDirectory), runDirectory, storage, job, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<int> RunAsync(TrainingOptions options, DataSource source, string runDirectory, TrainingStorage? storage, TrainingJob job, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var flushed = DenormalFlush.TryEnable();
-        if (options.Threads > 0)
-        {
-            torch.set_num_threads(options.Threads);
-        }
-
-        var log = Console.Out;
-        if (source.IsBlob)
-        {
-            var data = storage ?? throw new FerException($"--data {source} needs storage: pass --account NAME or --connection-string (or set {StorageArguments.ConnectionStringVariable}).");
-            await data.DownloadDataAsync(source.BlobName!, Path.GetDirectoryName(options.Data.Root)!, log, cancellationToken).ConfigureAwait(false);
-        }
-
-        var checkpoints = storage?.Checkpoints(runDirectory);
-        log.WriteLine(flushed ? "Denormal floats flush to zero (FTZ/DAZ), as torch.set_flush_denormal(True)." : "Denormal floats are kept (FTZ/DAZ not available on this platform).");
-        var plan = DataPlan.Build(options.Data);
-        log.WriteLine($"Data: {plan.Description}. train {plan.Train.Count}, validation {plan.Validation.Count}, test {plan.Test.Count}; " +
-                      $"{plan.MissingFiles.Count} listed but missing, {plan.Duplicates.TrainDuplicatesRemoved} duplicate(s) removed from train, " +
-                      $"leaked into validation {plan.Duplicates.LeakedIntoSplit["validation"]}, test {plan.Duplicates.LeakedIntoSplit["test"]}.");
-        foreach (var missing in plan.MissingFiles.Take(20))
-        {
-            log.WriteLine($"  missing: {missing}");
-        }
-
-        var command = RunFiles.ReadCommand(runDirectory) ?? CommandLine.Current;
-        RunFiles.WriteConfig(runDirectory, options, new Dictionary<string, object?>
-        {
-            ["command"] = command,
-            [RunFiles.DataSourceKey] = source.ToString(),
-            ["dataFingerprint"] = plan.Fingerprint,
-            ["data"] = plan.Description,
-            ["counts"] = new { train = plan.Train.Count, validation = plan.Validation.Count, test = plan.Test.Count },
-            ["missingFiles"] = plan.MissingFiles,
-            ["duplicates"] = plan.Duplicates,
-            ["versions"] = new
-            {
-                fer_train = typeof(TrainCommand).Assembly.GetName().Version?.ToString(),
-                torchsharp = typeof(torch).Assembly.GetName().Version?.ToString(),
-                dotnet = RuntimeInformation.FrameworkDescription,
-                os = RuntimeInformation.OSDescription,
-                processors = Environment.ProcessorCount,
-            },
-        });
-        File.WriteAllLines(Path.Combine(runDirectory, "test-split.txt"), plan.Test.Select(i => $"{Path.GetRelativePath(options.Data.Root, i.Path)}\t{EmotionLabels.Canonical[i.Label]}"));
-
-        var trainer = new Trainer(options, runDirectory, log) { CheckpointSaved = checkpoints is null ? null : () => checkpoints.Upload(runDirectory) };
-        if (checkpoints is not null)
-        {
-            log.WriteLine($"Checkpoints go to {checkpoints.Location} after every epoch: resume anywhere with --resume {runDirectory} and the same storage.");
-        }
-
-        var train = Cache("train", plan.Train, trainer);
-        var validation = Cache("validation", plan.Validation, trainer);
-        var reportDirectory = Path.Combine(runDirectory, "report");
-        SampleSheet.Save([("train", train), ("validation", validation)], Path.Combine(reportDirectory, SampleSheet.FileName));
-        log.WriteLine($"What the model is fed, per class: {Path.Combine(reportDirectory, SampleSheet.FileName)}");
-        var (model, state) = trainer.Train(train, validation);
-        using (model)
-        {
-            var testImages = plan.Test.Count > 0 ? plan.Test : plan.Validation;
-            var split = plan.Test.Count > 0 ? "test" : options.Data.ValidationSplit is { } folder ? $"validation (all of '{folder}')" : "validation";
-            var test = plan.Test.Count > 0 ? Cache("test", plan.Test, trainer) : validation;
-            var result = TorchEvaluator.Evaluate(model, test, trainer.Preprocessor, torch.CPU);
-            var metrics = ClassificationMetrics.Compute(test.Labels, result.Predicted, EmotionLabels.Canonical);
-            var title = $"{options.Model.Depth.ToArchitectureName()} + CBAM {options.Model.Cbam.ToOptionName()}, {split} split ({testImages.Count} images)";
-            ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
-            {
-                ["split"] = split,
-                ["bestStage"] = state.BestStage,
-                ["bestEpoch"] = state.BestEpoch,
-                ["wallSeconds"] = clock.Elapsed.TotalSeconds,
-                ["dataFingerprint"] = plan.Fingerprint,
-            });
-            TrainingCurvesChart.Save(state.History, Path.Combine(reportDirectory, ReportWriter.CurvesFile), title);
-            File.WriteAllText(Path.Combine(reportDirectory, "history.json"), FerJson.Write(state.History));
-            log.WriteLine(metrics.ToReportText());
-
-            model.cpu();
-            var modelDirectory = Path.Combine(runDirectory, "model");
-            var manifest = ModelVersionWriter.Write(model, modelDirectory, trainer.Preprocessor.Input, new TrainingInfo
-            {
-                Dataset = $"{(source.IsBlob ? source.ToString() : plan.Description)} (fingerprint {plan.Fingerprint[..12]})",
-                Command = command,
-                // Measured without mirror averaging, so a mirror-averaged export leaves them out (as fer-train export does);
-                // with --publish the exported graph is measured as served in report/serving/.
-                Metrics = job.MirrorAverage ? null : new Dictionary<string, double>
-                {
-                    ["accuracy"] = metrics.Accuracy,
-                    ["macroF1"] = metrics.MacroF1,
-                    ["weightedF1"] = metrics.WeightedF1,
-                    ["bestValidationAccuracy"] = state.History.Max(h => h.ValidationAccuracy),
-                },
-            }, DateTimeOffset.UtcNow, job.MirrorAverage);
-            foreach (var file in Directory.GetFiles(reportDirectory))
-            {
-                var target = Path.Combine(modelDirectory, "report", Path.GetFileName(file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target, overwrite: true);
-            }
-
-            var parity = ParityChecker.Check(ModelVersionWriter.Classifier([model], job.MirrorAverage), Path.Combine(modelDirectory, manifest.Onnx.File), options.ImageSize, [1, 4], options.Seed);
-            parity.Write(modelDirectory);
-            log.WriteLine($"Model {manifest.Version} written to {modelDirectory}; parity max_abs_diff {parity.MaxAbsDiff:E2}. Total {clock.Elapsed.TotalMinutes:F1} min.");
-            if (!parity.Passed)
-            {
-                log.WriteLine("Parity check FAILED: the model is not published.");
-                return ExitCodes.ParityFailed;
-            }
-
-            return await job.FinishAsync(storage, modelDirectory, testImages, split, log, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static ImageCache Cache(string name, IReadOnlyList<LabelledImage> images, Trainer trainer)
-    {
-        var progress = new ProgressBar($"decode {name}", images.Count);
-        var cache = ImageCache.Build(images, trainer.Preprocessor, new Progress<int>(done => progress.Report(done, string.Empty)));
-        progress.Finish(images.Count, string.Empty);
-        foreach (var failure in cache.Failures)
-        {
-            Console.WriteLine($"  not decodable, left out: {failure}");
-        }
-
-        return cache;
     }
 }

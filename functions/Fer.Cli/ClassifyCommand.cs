@@ -22,7 +22,7 @@ internal static class ClassifyCommand
         var faces = new Option<string?>("--faces") { Description = "detect | whole-image (each file is a face crop) | auto; default: the model's manifest, else detect." };
         faces.AcceptOnlyFromAmong([.. FaceFinding.All]);
         var annotate = new Option<DirectoryInfo?>("--annotate") { Description = "Also write a copy of each photo with its faces' boxes and labels drawn into this folder." };
-        var command = new Command("classify", "Find and classify the faces of local image files with a model folder; no storage needed.") { paths, model, format, faces, annotate };
+        var command = new Command("classify", "Find the faces of local image files and label each with its apparent expression (what the face shows, not what the person feels), with a model folder; no storage needed.") { paths, model, format, faces, annotate };
         command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(model)?.FullName, parse.GetValue(format)!, Console.Out, parse.GetValue(faces), parse.GetValue(annotate)?.FullName));
         return command;
     }

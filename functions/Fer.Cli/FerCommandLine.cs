@@ -11,7 +11,9 @@ internal static class FerCommandLine
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("fer: the Fer facial-emotion recognition command line.")
+        var root = new RootCommand(
+            "fer: the Fer facial-expression recognition command line. A face's label is its apparent expression (what the face " +
+            "shows), not a determination of the person's inner emotional state.")
         {
             ClassifyCommand.Create(),
             StorageCommands.Upload(),

@@ -9,7 +9,9 @@ namespace Fer.Training.Cli;
 /// </summary>
 internal static class FerTrainCommandLine
 {
-    public static RootCommand Build() => new("fer-train: train, evaluate and export the Fer emotion model (ResNet + CBAM, TorchSharp).")
+    public static RootCommand Build() => new(
+        "fer-train: train, evaluate and export the Fer facial-expression model (ResNet + CBAM, TorchSharp). Its labels name the " +
+        "apparent expression (what a face shows), not a determination of the person's inner emotional state.")
     {
         TrainCommand.Create(),
         EvaluateCommand.Create(),

@@ -15,4 +15,17 @@ internal static class CpuInfo
             return "unknown CPU";
         }
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages of /proc/loadavg: timings on a shared machine need them beside.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 }

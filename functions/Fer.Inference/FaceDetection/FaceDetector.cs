@@ -14,14 +14,18 @@ public sealed class FaceDetector : IDisposable
     private readonly OnnxLogitsSession session;
     private readonly float[] anchors;
 
-    private FaceDetector(FaceDetectorManifest manifest, OnnxLogitsSession session, float[] anchors)
+    private FaceDetector(FaceDetectorManifest manifest, string onnxFile, OnnxLogitsSession session, float[] anchors)
     {
         Manifest = manifest;
+        OnnxFile = onnxFile;
         this.session = session;
         this.anchors = anchors;
     }
 
     public FaceDetectorManifest Manifest { get; }
+
+    /// <summary>The ONNX file the detector runs: the manifest's fp32 file or the variant the precision chose.</summary>
+    public string OnnxFile { get; }
 
     public string ExecutionProvider => session.ExecutionProvider;
 
@@ -45,7 +49,7 @@ public sealed class FaceDetector : IDisposable
                 + $"the manifest says '{manifest.Input.Name}' at {manifest.Input.Size} px and '{manifest.Output.Name}' of width 7");
         }
 
-        return new FaceDetector(manifest, session, ReadAnchors(anchorsPath));
+        return new FaceDetector(manifest, onnx.File, session, ReadAnchors(anchorsPath));
     }
 
     /// <summary>The faces in <paramref name="image"/>, best score first, with boxes in its pixels.</summary>

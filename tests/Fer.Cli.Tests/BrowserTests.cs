@@ -63,17 +63,34 @@ public sealed class BrowserTests(Azurite azurite)
 
         await page.GotoAsync(new Uri(serve.Api, "ui").ToString());
 
-        // An error is the API's sentence, shown on the page.
-        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "not an image"u8.ToArray() });
-        await Expect(page.Locator("#photo-error")).ToContainTextAsync("image-unrecognised-format");
-
-        // The camera opens only on the button; its snapshot is classified like a file.
-        await Expect(page.Locator("#camera")).ToBeHiddenAsync();
+        // Nothing is sent and the camera stays off until the notice is accepted: a cancelled choice sends nothing.
+        var notes = new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "not an image"u8.ToArray() };
+        var notice = page.Locator("#notice");
+        await page.Locator("#file").SetInputFilesAsync(notes);
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(notice).ToContainTextAsync("apparent expression");
+        await page.ClickAsync("#notice-cancel");
+        await Expect(notice).ToBeHiddenAsync();
+        await Expect(page.Locator("#photo-status")).ToHaveTextAsync("Nothing was sent.");
         await page.ClickAsync("#camera-start");
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(page.Locator("#camera")).ToBeHiddenAsync();
+        Assert.DoesNotContain(requests, r => new Uri(r.Url).AbsolutePath == "/api/classify");
+
+        // Accepted, the camera opens (only on the button); its snapshot is classified like a file.
+        await page.ClickAsync("#notice-accept");
+        await Expect(notice).ToBeHiddenAsync();
+        await Expect(page.Locator("#camera")).ToBeVisibleAsync();
         await page.ClickAsync("#snap");
         await Expect(page.Locator("#photo-status")).ToContainTextAsync("the camera snapshot", new() { Timeout = 90_000 });
         await page.ClickAsync("#camera-stop");
         await Expect(page.Locator("#photo-error")).ToBeHiddenAsync();
+
+        // The notice is remembered for the tab's session, across a reload; an error is the API's sentence, shown on the page.
+        await page.ReloadAsync();
+        await page.Locator("#file").SetInputFilesAsync(notes);
+        await Expect(page.Locator("#photo-error")).ToContainTextAsync("image-unrecognised-format");
+        await Expect(notice).ToBeHiddenAsync();
 
         // A photo, saved to a batch: four boxes with labels, the first face's bars, another face chosen by keyboard.
         await page.FillAsync("#save-batch", batch);

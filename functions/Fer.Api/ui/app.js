@@ -53,6 +53,39 @@ function showError(id, message) {
   element.hidden = !message;
 }
 
+// ---- The notice: said before the camera starts or a photo is sent, accepted once per browser session.
+
+const NOTICE_STORAGE = 'fer.noticeAccepted';
+let afterAccept = null; // what the user asked for while the notice was open
+
+/** Runs the action at once if the notice was accepted in this tab's session, otherwise once it is accepted. */
+function afterNotice(action) {
+  if (sessionStorage.getItem(NOTICE_STORAGE) === 'yes') {
+    action();
+    return;
+  }
+  afterAccept = action;
+  $('notice').showModal();
+}
+
+function initNotice() {
+  const notice = $('notice');
+  $('notice-accept').addEventListener('click', () => {
+    sessionStorage.setItem(NOTICE_STORAGE, 'yes');
+    const action = afterAccept;
+    afterAccept = null;
+    notice.close();
+    if (action) action();
+  });
+  $('notice-cancel').addEventListener('click', () => notice.close());
+  notice.addEventListener('close', () => {
+    if (!afterAccept) return;
+    afterAccept = null; // cancelled (the button or Escape): nothing is sent, the camera stays off
+    $('file').value = '';
+    $('photo-status').textContent = 'Nothing was sent.';
+  });
+}
+
 // ---- Try a photo
 
 let imageUrl = null;
@@ -120,7 +153,7 @@ function faceBox(item, index) {
 function selectFace(index) {
   const item = faces[index];
   for (const box of $('boxes').children) box.setAttribute('aria-pressed', String(Number(box.dataset.index) === index));
-  $('face-title').textContent = `Face ${index + 1} of ${faces.length}: ${item.emotion ? `${item.emotion}, ${percent(item.confidence)}${item.uncertain ? ' (uncertain: the model is not sure)' : ''}` : item.status}`;
+  $('face-title').textContent = `Face ${index + 1} of ${faces.length}: ${item.emotion ? `looks like ${item.emotion}, ${percent(item.confidence)}${item.uncertain ? ' (uncertain: the model is not sure)' : ''}` : item.status}`;
   $('face-bars').replaceChildren(...EMOTIONS.map((emotion) => bar(emotion, item.scores ? item.scores[emotion] : 0, 1, percent)));
 }
 
@@ -147,7 +180,7 @@ function bar(label, value, max, format) {
 function initPhoto() {
   $('file').addEventListener('change', (e) => {
     const file = e.target.files[0];
-    if (file) classify(file, file.name);
+    if (file) afterNotice(() => classify(file, file.name));
   });
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
@@ -156,7 +189,7 @@ function initPhoto() {
     e.preventDefault();
     drop.classList.remove('over');
     const file = e.dataTransfer.files[0];
-    if (file) classify(file, file.name);
+    if (file) afterNotice(() => classify(file, file.name));
   });
   initCamera();
 }
@@ -166,23 +199,7 @@ function initPhoto() {
 let stream = null;
 
 function initCamera() {
-  $('camera-start').addEventListener('click', async () => {
-    showError('photo-error', null);
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      showError('photo-error', 'This browser offers no camera to this page (browsers allow it only over https or on localhost).');
-      return;
-    }
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' }, audio: false });
-    } catch (e) {
-      showError('photo-error', `The camera could not be opened: ${e.message}`);
-      return;
-    }
-    $('video').srcObject = stream;
-    $('camera').hidden = false;
-    await $('video').play();
-    $('snap').focus();
-  });
+  $('camera-start').addEventListener('click', () => afterNotice(startCamera));
   $('snap').addEventListener('click', () => {
     const video = $('video');
     const canvas = document.createElement('canvas');
@@ -197,6 +214,24 @@ function initCamera() {
     $('camera').hidden = true;
     $('camera-start').focus();
   });
+}
+
+async function startCamera() {
+  showError('photo-error', null);
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    showError('photo-error', 'This browser offers no camera to this page (browsers allow it only over https or on localhost).');
+    return;
+  }
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' }, audio: false });
+  } catch (e) {
+    showError('photo-error', `The camera could not be opened: ${e.message}`);
+    return;
+  }
+  $('video').srcObject = stream;
+  $('camera').hidden = false;
+  await $('video').play();
+  $('snap').focus();
 }
 
 // ---- Browse a batch
@@ -394,5 +429,6 @@ function initBatch() {
 }
 
 initKey();
+initNotice();
 initPhoto();
 initBatch();

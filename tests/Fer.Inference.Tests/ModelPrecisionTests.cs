@@ -70,12 +70,16 @@ public sealed class ModelPrecisionTests : IDisposable
     [Fact]
     public void A_wrong_checksum_on_the_int8_file_is_a_clear_error_and_fp32_still_opens()
     {
-        File.AppendAllText(Path.Combine(directory, "model.int8.onnx"), "x");
+        // Same size, one byte changed: only the checksum can tell.
+        var path = Path.Combine(directory, "model.int8.onnx");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
 
         var error = Assert.Throws<InvalidModelException>(() => ModelVersionFolder.Open(directory, precision: ModelPrecision.Integer8));
 
-        Assert.Contains("'model.int8.onnx' (int8) has ", error.Message, StringComparison.Ordinal);
-        Assert.Contains("the manifest says", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'model.int8.onnx' has SHA-256 ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("for its int8 file (corrupt or replaced file)", error.Message, StringComparison.Ordinal);
         using var fp32 = ModelVersionFolder.Open(directory, precision: ModelPrecision.Fp32);
         Assert.Equal("model.onnx", fp32.Onnx.File);
     }

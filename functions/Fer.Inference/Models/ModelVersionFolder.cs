@@ -35,19 +35,19 @@ public sealed class ModelVersionFolder : IDisposable
         var onnxPath = Path.Combine(directory, onnx.File);
         if (!File.Exists(onnxPath))
         {
-            throw new InvalidModelException(directory, $"the manifest names '{onnx.File}' ({onnx.Precision}), which is not in the folder");
+            throw new InvalidModelException(directory, $"the manifest names '{onnx.File}' as its {onnx.Precision} file, which is not in the folder");
         }
 
         var length = new FileInfo(onnxPath).Length;
         if (onnx.Bytes > 0 && length != onnx.Bytes)
         {
-            throw new InvalidModelException(directory, $"'{onnx.File}' ({onnx.Precision}) has {length} bytes; the manifest says {onnx.Bytes} (truncated or replaced file)");
+            throw new InvalidModelException(directory, $"'{onnx.File}' has {length} bytes; the manifest says {onnx.Bytes} for its {onnx.Precision} file (truncated or replaced file)");
         }
 
         var sha256 = Sha256Of(onnxPath);
         if (!string.Equals(sha256, onnx.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidModelException(directory, $"'{onnx.File}' ({onnx.Precision}) has SHA-256 {sha256}; the manifest says {onnx.Sha256} (corrupt or replaced file)");
+            throw new InvalidModelException(directory, $"'{onnx.File}' has SHA-256 {sha256}; the manifest says {onnx.Sha256} for its {onnx.Precision} file (corrupt or replaced file)");
         }
 
         OnnxLogitsSession session;

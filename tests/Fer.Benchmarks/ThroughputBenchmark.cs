@@ -9,9 +9,9 @@ namespace Fer.Benchmarks;
 
 /// <summary>
 /// A folder of portraits and a folder of group photos through <c>fer process</c>'s own code path (the batch processor
-/// over Azurite, faces detected), all fp32 and with serving's default files (Fer:ModelPrecision and the detector's
-/// default): images and faces per second of wall time, and per CPU-second of this process (Azurite's own work not
-/// counted), which is the per-core figure that the cost table divides by.
+/// over Azurite, faces detected), all fp32, with serving's default files (int8 classifier, fp32 detector) and all int8:
+/// images and faces per second of wall time, and per CPU-second of this process (Azurite's own work not counted), which
+/// is the per-core figure that the cost table divides by.
 /// </summary>
 internal static class ThroughputBenchmark
 {
@@ -23,33 +23,31 @@ internal static class ThroughputBenchmark
             ("groups", PhotoFolders.Groups(photosDirectory, quick ? 6 : 18)),
         };
         var results = new List<ThroughputResult>();
-        foreach (var precision in new[] { ModelPrecision.Fp32, "defaults" })
+        foreach (var (precision, detectorPrecision) in new[] { (ModelPrecision.Fp32, ModelPrecision.Fp32), (ModelPrecision.Integer8, ModelPrecision.Fp32), (ModelPrecision.Integer8, ModelPrecision.Integer8) })
         {
+            var files = precision == detectorPrecision ? precision : $"{precision}+{detectorPrecision}";
             var options = new FerOptions
             {
-                ModelCacheDirectory = Path.Combine(workDirectory, "throughput-" + precision),
+                ModelCacheDirectory = Path.Combine(workDirectory, "throughput-" + files),
                 ModelRefreshInterval = TimeSpan.FromHours(1),
                 FaceFinding = FaceFinding.Detect,
+                ModelPrecision = precision,
+                FaceDetectorPrecision = detectorPrecision,
             };
-            if (precision == ModelPrecision.Fp32)
-            {
-                options.ModelPrecision = ModelPrecision.Fp32;
-            }
-
             using var serving = new ServingComponents(new StorageConnection { ConnectionString = connectionString }, options);
             await serving.EnsureCreatedAsync();
 
             // One photo of each kind first: model download, sessions, JIT.
-            await UploadAsync(serving, $"warm-{precision}", [.. folders.Select(folder => folder.Photos[0])]);
-            await serving.Processor.ProcessAsync($"warm-{precision}");
+            await UploadAsync(serving, $"warm-{files}", [.. folders.Select(folder => folder.Photos[0])]);
+            await serving.Processor.ProcessAsync($"warm-{files}");
             foreach (var (name, photos) in folders)
             {
-                var batch = $"{name}-{precision}";
+                var batch = $"{name}-{files}";
                 await UploadAsync(serving, batch, photos);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var run = await serving.Processor.ProcessAsync(batch);
                 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-                results.Add(new ThroughputResult(name, precision, run.Blobs - run.UpToDate, run.Classified, run.Elapsed.TotalSeconds, cpuSeconds, CpuInfo.LoadAverage()));
+                results.Add(new ThroughputResult(name, files, run.Blobs - run.UpToDate, run.Classified, run.Elapsed.TotalSeconds, cpuSeconds, CpuInfo.LoadAverage()));
             }
         }
 
@@ -68,17 +66,18 @@ internal static class ThroughputBenchmark
     private static void Print(List<ThroughputResult> results)
     {
         Console.WriteLine($"fer process throughput on {Environment.ProcessorCount} cores (per CPU-second: this process's CPU time, Azurite's not counted).");
-        Console.WriteLine($"{"folder",-10} {"precision",-9} {"images",6} {"faces",6} {"wall s",7} {"cpu s",7} {"images/s",9} {"faces/s",8} {"img/cpu-s",10} {"faces/cpu-s",12}  load");
+        Console.WriteLine("files: classifier+detector precision (int8+fp32 is serving's default).");
+        Console.WriteLine($"{"folder",-10} {"files",-9} {"images",6} {"faces",6} {"wall s",7} {"cpu s",7} {"images/s",9} {"faces/s",8} {"img/cpu-s",10} {"faces/cpu-s",12}  load");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Folder,-10} {r.Precision,-9} {r.Images,6} {r.Faces,6} {r.WallSeconds,7:F1} {r.CpuSeconds,7:F1} {r.ImagesPerSecond,9:F2} {r.FacesPerSecond,8:F1} {r.ImagesPerCpuSecond,10:F2} {r.FacesPerCpuSecond,12:F1}  {r.Load}"));
+                $"{r.Folder,-10} {r.Files,-9} {r.Images,6} {r.Faces,6} {r.WallSeconds,7:F1} {r.CpuSeconds,7:F1} {r.ImagesPerSecond,9:F2} {r.FacesPerSecond,8:F1} {r.ImagesPerCpuSecond,10:F2} {r.FacesPerCpuSecond,12:F1}  {r.Load}"));
         }
     }
 }
 
 /// <summary>One folder through <c>fer process</c>: rows classified (one per face) and the time it took.</summary>
-internal sealed record ThroughputResult(string Folder, string Precision, int Images, int Faces, double WallSeconds, double CpuSeconds, string Load)
+internal sealed record ThroughputResult(string Folder, string Files, int Images, int Faces, double WallSeconds, double CpuSeconds, string Load)
 {
     public double ImagesPerSecond => Images / WallSeconds;
 

@@ -56,7 +56,9 @@ public sealed class FaceDetectorExportTests(FaceDetectorExportFixture export, IT
 
         Assert.Equal(export.Manifest.Onnx.Sha256, committed.Onnx.Sha256);
         Assert.Equal(export.Manifest.Anchors.Sha256, committed.Anchors.Sha256);
-        Assert.Equal(export.Manifest.ToJson(), committed.ToJson());
+
+        // The committed folder also lists the int8 variant that fer-train quantize made from this export.
+        Assert.Equal(export.Manifest.ToJson(), (committed with { Onnx = committed.Onnx with { Precision = null, Variants = null } }).ToJson());
     }
 
     [Fact]

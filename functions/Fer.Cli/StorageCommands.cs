@@ -1,3 +1,4 @@
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Pipeline;
 using System.CommandLine;
 using System.Globalization;

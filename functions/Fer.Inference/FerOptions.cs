@@ -1,3 +1,5 @@
+using Fer.Inference.FaceDetection;
+
 namespace Fer.Inference;
 
 /// <summary>Settings of the serving side, bound from the configuration section "Fer".</summary>

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Fer.Benchmarks;
 using Fer.Inference;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Storage;
 using Fer.Testing;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fer.Inference;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;

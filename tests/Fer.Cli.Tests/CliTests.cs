@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Preprocessing;
 using Fer.Testing;

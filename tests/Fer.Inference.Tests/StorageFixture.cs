@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Storage;

@@ -16,16 +16,3 @@ public sealed record OnnxVariant
 
     public OnnxQuantization? Quantization { get; init; }
 }
-
-/// <summary>How a quantised variant was made, for people reading the manifest: weights, activations, calibration data.</summary>
-public sealed record OnnxQuantization
-{
-    public string? Weights { get; init; }
-
-    public string? Activations { get; init; }
-
-    public string? Calibration { get; init; }
-}
-
-/// <summary>The ONNX file serving runs: the manifest's own <c>onnx.file</c> or one of its variants, with what verifies it.</summary>
-public sealed record ChosenOnnxFile(string Precision, string File, string Sha256, long Bytes);

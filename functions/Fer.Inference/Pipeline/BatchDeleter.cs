@@ -6,9 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>What deleting a batch removed.</summary>
-public sealed record BatchDeletion(string Batch, int BlobsDeleted, int RowsDeleted);
-
 /// <summary>
 /// Deletes a batch: its blobs in the faces container (for the default batch, also the blobs at the container's root),
 /// then its rows and its re-classification state. Blobs go first: a writer already running (the blob trigger, a

@@ -7,15 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>Counts of one pass over a batch: blobs, and the rows written (a row per face, or one per blob without a face).</summary>
-public sealed record BatchRunResult(int Blobs, int UpToDate, int Classified, int Rejected, int Failed, TimeSpan Elapsed)
-{
-    /// <summary>Rows deleted because their blob no longer exists (<c>fer process</c>; the reconciler counts its own).</summary>
-    public int OrphanRowsDeleted { get; init; }
-
-    public double ImagesPerSecond => (Blobs - UpToDate) / Math.Max(1e-9, Elapsed.TotalSeconds);
-}
-
 /// <summary>
 /// The batch mode of the pipeline: every blob of a batch that has no up-to-date row (same ETag, current
 /// model) is classified through the batch API, and the rows of blobs that no longer exist are deleted. Used by

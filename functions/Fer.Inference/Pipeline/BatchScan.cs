@@ -2,9 +2,6 @@ using Fer.Inference.Storage;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>A blob without up-to-date rows, with when it was last written (retention counts from then).</summary>
-public sealed record ListedBlob(InspectedBlob Blob, DateTimeOffset? LastModified);
-
 /// <summary>
 /// A batch's blobs compared with its rows: how many blobs it has, those without up-to-date rows (<see cref="Stale"/>),
 /// and the rows whose blob no longer exists (<see cref="Orphans"/>).

@@ -35,6 +35,3 @@ internal sealed class DownloadedGroup(IReadOnlyList<InspectedBlob?> blobs)
         StaleRows.AddRange(Blobs[index]!.Existing.Where(r => !keys.Contains(r.RowKey)));
     }
 }
-
-/// <summary>A blob and the rows written for it.</summary>
-internal sealed record AnsweredBlob(InspectedBlob Blob, IReadOnlyList<EmotionRow> Rows);

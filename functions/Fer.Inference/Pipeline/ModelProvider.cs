@@ -9,52 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>There is no model that may be served (none promoted, or the promoted one failed its checks).</summary>
-public sealed class ModelUnavailableException : FerException
-{
-    public ModelUnavailableException()
-        : base("No model is available.")
-    {
-    }
-
-    public ModelUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public ModelUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
-/// <summary>
-/// What health reports about the model. <paramref name="LastCheck"/> is when the last check of the pointer ended (null
-/// while the first one is still running: starting); <paramref name="LastError"/> is for the log and tests, never for answers.
-/// </summary>
-public sealed record ModelHealth(string? Version, string? ExecutionProvider, DateTimeOffset? LastCheck, string? LastError, string? FaceFinding = null);
-
-/// <summary>
-/// A hold on one model version for the length of some work: the model is not disposed while a lease on it is open,
-/// even when a newer version has been swapped in meanwhile. Dispose it (a <c>using</c>) when the work ends.
-/// </summary>
-public sealed class ModelLease : IDisposable
-{
-    private ModelProvider.SharedModel? shared;
-
-    internal ModelLease(ModelProvider.SharedModel shared)
-    {
-        this.shared = shared;
-        Model = shared.Model;
-    }
-
-    /// <summary>The model to classify with while this lease is open.</summary>
-    public EmotionClassifier Model { get; }
-
-    /// <summary>Ends the hold; the last one to end on a version that is no longer current disposes it. A second call does nothing.</summary>
-    public void Dispose() => Interlocked.Exchange(ref shared, null)?.Release();
-}
-
 /// <summary>
 /// The one model of this instance, shared by every invocation. It follows fer/current.json: a new
 /// pointer is picked up within <see cref="FerOptions.ModelRefreshInterval"/> without a restart; a new

@@ -6,9 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Fer.Inference.Pipeline;
 
-/// <summary>What one reconciler run did: blobs classified (at most the setting), rows deleted because their blob is gone or they outlived retention.</summary>
-public sealed record ReconcileResult(int Batches, int Stale, int Processed, int OrphanRowsDeleted, int ExpiredRowsDeleted, BatchRunResult Run);
-
 /// <summary>
 /// Finds what the blob trigger missed (an Event Grid delivery that never came, a blob that poisoned, a failed row)
 /// and classifies it through the batch mode, at most <see cref="ReconcilerOptions.ReconcileMaxBlobs"/> blobs a run;

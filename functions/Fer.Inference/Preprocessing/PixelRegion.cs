@@ -19,10 +19,3 @@ public readonly record struct PixelRegion(int Left, int Top, int Right, int Bott
     public PixelRegion ClipTo(int width, int height) =>
         new(Math.Clamp(Left, 0, width), Math.Clamp(Top, 0, height), Math.Clamp(Right, 0, width), Math.Clamp(Bottom, 0, height));
 }
-
-/// <summary>
-/// Pixels decoded for a region of a larger decode: <see cref="Pixels"/> hold that decode's pixels from
-/// (<see cref="Left"/>, <see cref="Top"/>) on, the region asked and possibly more around it; the whole decode when the
-/// format cannot decode a region alone. The corner keeps the parity of the corner asked for (or is 0).
-/// </summary>
-public sealed record DecodedRegion(RgbImage Pixels, int Left, int Top);

@@ -4,15 +4,6 @@ using Fer.Inference.Classification;
 
 namespace Fer.Inference.Storage;
 
-/// <summary>A page of results and the token for the next one.</summary>
-public sealed record ResultsPage(IReadOnlyList<EmotionRow> Rows, string? ContinuationToken);
-
-/// <summary>
-/// Counts and mean confidence of a batch: <paramref name="Total"/> rows, of <paramref name="Images"/> blobs, of which
-/// <paramref name="Faces"/> are face rows; emotions and confidence are counted over classified faces.
-/// </summary>
-public sealed record BatchSummary(string Batch, int Total, int Images, int Faces, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByEmotion, double? MeanConfidence);
-
 /// <summary>The results table: upserts (a row per face, or one row about the whole blob), a blob's rows, filtered pages, summaries.</summary>
 public sealed class ResultsStore(TableClient table)
 {

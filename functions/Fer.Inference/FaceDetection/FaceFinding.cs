@@ -1,4 +1,6 @@
-namespace Fer.Inference.Models;
+using Fer.Inference.Models;
+
+namespace Fer.Inference.FaceDetection;
 
 /// <summary>
 /// How faces are found in an image before classification (setting <c>Fer:FaceFinding</c>, manifest <c>input.faces</c>).

@@ -178,7 +178,7 @@ public sealed class FaceClassificationTests : IDisposable
         Assert.Equal(FaceFinding.Auto, FaceFinding.Resolve(FaceFinding.Auto, manifest with { Input = manifest.Input with { Faces = FaceFinding.WholeImage } }));
         Assert.Contains((manifest.Input with { Faces = "eyes" }).Validate(), p => p.Contains("input.faces 'eyes'", StringComparison.Ordinal));
         Assert.Empty(manifest.Input.Validate());
-        Assert.Throws<ArgumentException>(() => FaceFinding.Resolve("everything", manifest));
+        Assert.Throws<FerException>(() => FaceFinding.Resolve("everything", manifest));
     }
 
     [Fact]

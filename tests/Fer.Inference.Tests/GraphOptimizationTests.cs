@@ -34,7 +34,7 @@ public sealed class GraphOptimizationTests : IDisposable
         var options = Options.Create(new FerOptions { GraphOptimization = "fastest" });
         var store = new ModelStore(new Azure.Storage.Blobs.BlobContainerClient("UseDevelopmentStorage=true", "models"));
 
-        var error = Assert.Throws<ArgumentException>(() => new ModelProvider(store, options, NullLogger<ModelProvider>.Instance));
+        var error = Assert.Throws<FerException>(() => new ModelProvider(store, options, NullLogger<ModelProvider>.Instance));
 
         Assert.Contains("'fastest' is not one of all, extended, basic, none (setting Fer:GraphOptimization)", error.Message, StringComparison.Ordinal);
     }

@@ -93,7 +93,7 @@ public sealed class ModelPrecisionTests : IDisposable
         File.WriteAllText(Path.Combine(directory, ModelManifest.FileName), bad.ToJson());
 
         var error = Assert.Throws<InvalidModelManifestException>(() => ModelManifest.Load(Path.Combine(directory, ModelManifest.FileName)));
-        var setting = Assert.Throws<ArgumentException>(() => manifest.Onnx.Choose("int4"));
+        var setting = Assert.Throws<FerException>(() => manifest.Onnx.Choose("int4"));
 
         Assert.Contains("onnx.variants[0].file '../model.int8.onnx'", error.Message, StringComparison.Ordinal);
         Assert.Contains("onnx.variants[1].precision 'int4'", error.Message, StringComparison.Ordinal);

@@ -31,4 +31,33 @@ public sealed class UserErrorTests
         Assert.StartsWith("fer-train: ", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void Quantizing_on_an_empty_data_folder_is_one_line_and_exit_code_1()
+    {
+        using var temp = new TempDirectory();
+        TestModels.Export(temp.File("model"), seed: 1);
+        Directory.CreateDirectory(temp.File("data"));
+
+        var (exit, _, error) = TrainCommandTests.FerTrain(["quantize", "--model", temp.File("model"), "--data", temp.File("data")]);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("fer-train: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Quantizing_on_no_calibration_samples_is_one_line_and_exit_code_1()
+    {
+        using var temp = new TempDirectory();
+        TestModels.Export(temp.File("model"), seed: 1);
+        MiniatureDataset.WriteFolders(temp.File("data"), "train", perClass: 1, size: 48, seed: 1);
+
+        // --samples 0 leaves the calibrator nothing to measure: a FerException, not an ArgumentException's stack trace.
+        var (exit, _, error) = TrainCommandTests.FerTrain(["quantize", "--model", temp.File("model"), "--data", temp.File("data"), "--samples", "0", "--timing-runs", "0"]);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("fer-train: No calibration samples were given", error.Trim(), StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }

@@ -31,7 +31,7 @@ public static class FaceFinding
         {
             return IsKnown(setting)
                 ? setting
-                : throw new ArgumentException($"The face finding setting '{setting}' is not one of {string.Join(", ", All)}.", nameof(setting));
+                : throw new FerException($"The face finding setting (Fer:FaceFinding or --face-finding) is '{setting}'; it must be one of {string.Join(", ", All)}.");
         }
 
         return manifest.Input.Faces ?? Detect;

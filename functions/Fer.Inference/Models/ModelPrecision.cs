@@ -20,5 +20,5 @@ public static class ModelPrecision
 
     /// <summary>Checks a setting or option value; the message names where it came from.</summary>
     public static string Parse(string? value, string setting) =>
-        IsKnown(value) ? value! : throw new ArgumentException($"{setting} is '{value}'; it must be one of {string.Join(", ", All)}.", nameof(value));
+        IsKnown(value) ? value! : throw new FerException($"{setting} is '{value}'; it must be one of {string.Join(", ", All)}.");
 }

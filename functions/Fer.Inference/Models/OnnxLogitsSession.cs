@@ -132,7 +132,7 @@ public sealed class OnnxLogitsSession : IDisposable
         "EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
         "BASIC" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
         "NONE" => GraphOptimizationLevel.ORT_DISABLE_ALL,
-        _ => throw new ArgumentException($"Graph optimisation '{value}' is not one of all, extended, basic, none (setting Fer:GraphOptimization).", nameof(value)),
+        _ => throw new FerException($"Graph optimisation '{value}' is not one of all, extended, basic, none (setting Fer:GraphOptimization)."),
     };
 
     public void Dispose()

@@ -56,7 +56,7 @@ public sealed class ModelProvider : IDisposable
         };
         if (this.options.FaceFinding is { Length: > 0 } faceFinding && !FaceFinding.IsKnown(faceFinding))
         {
-            throw new ArgumentException($"The setting Fer:FaceFinding is '{faceFinding}'; it must be one of {string.Join(", ", FaceFinding.All)}, or unset to follow the model's manifest.", nameof(options));
+            throw new FerException($"The setting Fer:FaceFinding is '{faceFinding}'; it must be one of {string.Join(", ", FaceFinding.All)}, or unset to follow the model's manifest.");
         }
 
         // One detector for every model version: loaded at the first model that needs it, kept across swaps.

@@ -1,3 +1,4 @@
+using Fer.Inference;
 using Fer.Training.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -54,6 +55,6 @@ public static class ActivationCalibrator
             progress?.Invoke(done);
         }
 
-        return done > 0 ? ranges : throw new ArgumentException("No calibration samples were given.", nameof(samples));
+        return done > 0 ? ranges : throw new FerException("No calibration samples were given: the --data split or the --photos folders hold no usable images.");
     }
 }

@@ -1,5 +1,5 @@
+using Fer.Onnx;
 using Fer.Training.Model;
-using Fer.Training.Onnx;
 using Fer.Training.Weights;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

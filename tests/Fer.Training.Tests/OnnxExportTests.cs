@@ -1,8 +1,8 @@
 using Fer.Inference;
 using Fer.Inference.Models;
+using Fer.Onnx;
 using Fer.Training.Export;
 using Fer.Training.Model;
-using Fer.Training.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Fer.Inference.Models;
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using Fer.Training.Quantization;
 
 namespace Fer.Training.Tests;

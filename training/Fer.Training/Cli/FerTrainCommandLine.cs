@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fer.FaceApiPort.Commands;
 using Fer.Inference;
 
 namespace Fer.Training.Cli;

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using Fer.Inference;
 using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
+using Fer.Onnx;
 using Fer.Training.Data;
-using Fer.Training.Onnx;
 using Fer.Training.Quantization;
 using Fer.Training.Training;
 

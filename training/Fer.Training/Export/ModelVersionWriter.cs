@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Fer.Inference;
 using Fer.Inference.Models;
+using Fer.Onnx;
 using Fer.Training.Model;
-using Fer.Training.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

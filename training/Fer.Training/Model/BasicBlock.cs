@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using Fer.Inference;
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Fer.Training.Quantization;

@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 
 namespace Fer.Training.Quantization;
 

@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using static TorchSharp.torch;
 
 namespace Fer.Training.Weights;

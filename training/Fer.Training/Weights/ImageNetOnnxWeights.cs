@@ -1,4 +1,4 @@
-using Fer.Training.Onnx;
+using Fer.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

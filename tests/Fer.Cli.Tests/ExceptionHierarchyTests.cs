@@ -6,8 +6,8 @@ namespace Fer.Cli.Tests;
 /// <summary>Fer's own exception types: one base the command lines catch, and no cause lost on the way.</summary>
 public sealed class ExceptionHierarchyTests
 {
-    // Everything both command lines run, from the lowest layer up: Fer.Inference, Fer.Api, fer and fer-train.
-    private static readonly IReadOnlyDictionary<string, Type> Types = new[] { typeof(FerException).Assembly, Assembly.Load("Fer.Api"), typeof(FerCommandLine).Assembly, typeof(Fer.Training.Cli.FerTrainCommandLine).Assembly }
+    // Everything both command lines run, from the lowest layer up: Fer.Inference, Fer.Api, fer, fer-train, Fer.Onnx and the face-api port.
+    private static readonly IReadOnlyDictionary<string, Type> Types = new[] { typeof(FerException).Assembly, Assembly.Load("Fer.Api"), typeof(FerCommandLine).Assembly, typeof(Fer.Training.Cli.FerTrainCommandLine).Assembly, typeof(Fer.Onnx.OnnxExporter).Assembly, typeof(Fer.FaceApiPort.TfjsWeights).Assembly }
         .SelectMany(a => a.GetTypes())
         .Where(t => typeof(Exception).IsAssignableFrom(t) && t != typeof(FerException))
         .ToDictionary(t => t.FullName!);

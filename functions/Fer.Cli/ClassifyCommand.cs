@@ -21,13 +21,21 @@ internal static class ClassifyCommand
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var faces = new Option<string?>("--faces") { Description = "detect | whole-image (each file is a face crop) | auto; default: the model's manifest, else detect." };
         faces.AcceptOnlyFromAmong([.. FaceFinding.All]);
+        var minFaceSide = new Option<int?>("--min-face-side") { Description = "The smallest face that matters, in the photo's pixels: the detector's tiles are sized for it (fewer for large faces, more for small ones); default: tiles for wide or large photos." };
+        minFaceSide.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--min-face-side must be at least 1 (px).");
+            }
+        });
         var annotate = new Option<DirectoryInfo?>("--annotate") { Description = "Also write a copy of each photo with its faces' boxes and labels drawn into this folder." };
-        var command = new Command("classify", "Find the faces of local image files and label each with its apparent expression (what the face shows, not what the person feels), with a model folder; no storage needed.") { paths, model, format, faces, annotate };
-        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(model)?.FullName, parse.GetValue(format)!, Console.Out, parse.GetValue(faces), parse.GetValue(annotate)?.FullName));
+        var command = new Command("classify", "Find the faces of local image files and label each with its apparent expression (what the face shows, not what the person feels), with a model folder; no storage needed.") { paths, model, format, faces, minFaceSide, annotate };
+        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(model)?.FullName, parse.GetValue(format)!, Console.Out, parse.GetValue(faces), parse.GetValue(annotate)?.FullName, parse.GetValue(minFaceSide)));
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> paths, string? modelDirectory, string format, TextWriter output, string? faceFinding = null, string? annotateDirectory = null)
+    public static int Run(IReadOnlyList<string> paths, string? modelDirectory, string format, TextWriter output, string? faceFinding = null, string? annotateDirectory = null, int? minFaceSide = null)
     {
         modelDirectory ??= RepositoryPaths.Find(RepositoryPaths.DemoModel)
             ?? throw new CliException($"No --model given and no demo model found ({RepositoryPaths.DemoModel} in or above the current folder).");
@@ -45,7 +53,7 @@ internal static class ClassifyCommand
 
                 detector = FaceDetector.Load(FerOptions.DefaultFaceDetectorDirectory);
                 landmarker = FaceLandmarker.LoadIfPresent(FerOptions.DefaultFaceLandmarksDirectory, message => Console.Error.WriteLine($"fer: warning: {message}"));
-                return new FaceLocator(mode, detector, landmarker: landmarker);
+                return new FaceLocator(mode, detector, landmarker: landmarker, minFaceSide: minFaceSide);
             });
             return Run(classifier, Expand(paths), format, output, annotateDirectory);
         }

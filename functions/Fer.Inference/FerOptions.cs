@@ -86,6 +86,13 @@ public sealed class FerOptions
     /// <summary>The face landmark folder (eye alignment); default: <c>face-landmarks</c> beside the program. Missing: faces are not aligned.</summary>
     public string? FaceLandmarksDirectory { get; set; }
 
+    /// <summary>
+    /// The smallest face that matters, its box's longer side in the photo's pixels: the detector's tiles are sized so that
+    /// such a face reaches the size the detector finds reliably, and a photo whose faces are all larger needs none. Unset:
+    /// tiles for wide or large photos only, the rule that finds every face of the sample photos.
+    /// </summary>
+    public int? MinFaceSide { get; set; }
+
     /// <summary>The face landmark folder that ships beside the program.</summary>
     public static string DefaultFaceLandmarksDirectory => Path.Combine(AppContext.BaseDirectory, "face-landmarks");
 

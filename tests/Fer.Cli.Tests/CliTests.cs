@@ -238,6 +238,28 @@ public sealed class CliTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Classify_sizes_the_tiles_for_the_smallest_face_that_matters_and_refuses_a_size_below_one_pixel()
+    {
+        var group = Path.Combine(FaceApiReference.RepositoryRoot, "samples", "photos", "group_10mpx.jpg");
+        var demo = Path.Combine(FaceApiReference.RepositoryRoot, "models", "demo");
+
+        // Faces of 300 px and more: the whole-image pass sees them large enough, so no tiles, and the group photo's faces
+        // (80-120 px) are mostly missed; the default rule tiles the photo and finds far more of them.
+        using var large = new StringWriter();
+        ClassifyCommand.Run([group], demo, "json", large, minFaceSide: 300);
+        using var unset = new StringWriter();
+        ClassifyCommand.Run([group], demo, "json", unset);
+        Assert.True(FaceLines(large) < FaceLines(unset), $"{FaceLines(large)} faces for faces of 300 px, {FaceLines(unset)} by default");
+
+        var (exit, _, error) = await CaptureAll(["classify", group, "--min-face-side", "0"]);
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains("--min-face-side must be at least 1", error, StringComparison.Ordinal);
+
+        static int FaceLines(StringWriter output) => output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Count(line => JsonDocument.Parse(line).RootElement.GetProperty("face").ValueKind == JsonValueKind.Number);
+    }
+
+    [Fact]
     public async Task Errors_are_one_clear_line_and_exit_one()
     {
         var (exit, _, error) = await CaptureAll(["classify", Path.Combine(root, "absent"), "--model", Path.Combine(root, "no-model")]);

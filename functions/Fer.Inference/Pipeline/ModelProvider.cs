@@ -172,8 +172,13 @@ public sealed class ModelProvider : IDisposable
         var mode = FaceFinding.Resolve(options.FaceFinding, manifest);
         return mode == FaceFinding.WholeImage
             ? new FaceLocator(mode, null, Limits)
-            : new FaceLocator(mode, detector.Value, Limits, landmarker.Value);
+            : new FaceLocator(mode, detector.Value, Limits, landmarker.Value, MinFaceSideSetting());
     }
+
+    /// <summary>Fer:MinFaceSide, checked: a value below 1 px is a configuration mistake, said in one sentence.</summary>
+    private int? MinFaceSideSetting() => options.MinFaceSide is < 1
+        ? throw new FerException($"The setting Fer:MinFaceSide must be a face size of at least 1 px, or unset; it is {options.MinFaceSide}.")
+        : options.MinFaceSide;
 
     /// <summary>Drops the provider's reference to the current model (disposed once no lease holds it) and the face detector.</summary>
     public void Dispose()

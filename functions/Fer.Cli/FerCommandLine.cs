@@ -34,7 +34,9 @@ internal static class FerCommandLine
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            var parsed = Build().Parse(args);
+            var exit = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return parsed.Errors.Count > 0 ? ExitCodes.UsageError : exit; // the parser prints the errors and help, and would say 1
         }
         catch (Exception e) when (UserFaults.IsStorageFault(e))
         {

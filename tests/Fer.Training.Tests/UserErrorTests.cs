@@ -21,6 +21,18 @@ public sealed class UserErrorTests
     }
 
     [Fact]
+    public void An_option_the_parser_refuses_is_a_usage_error_with_exit_code_2()
+    {
+        using var temp = new TempDirectory();
+
+        var (exit, _, error) = TrainCommandTests.FerTrain(["train", "--data", temp.Path, "--out", temp.File("run"), "--no-such-option"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.File("run")));
+    }
+
+    [Fact]
     public void A_missing_data_folder_is_one_line_and_exit_code_1()
     {
         using var temp = new TempDirectory();

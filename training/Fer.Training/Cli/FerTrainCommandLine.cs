@@ -27,7 +27,9 @@ internal static class FerTrainCommandLine
     {
         try
         {
-            return Build().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = Build().Parse(args);
+            var exit = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parsed.Errors.Count > 0 ? ExitCodes.UsageError : exit; // the parser prints the errors and help, and would say 1
         }
         catch (RunNotFoundException e)
         {

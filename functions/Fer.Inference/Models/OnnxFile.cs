@@ -23,10 +23,9 @@ public sealed record OnnxFile
     public ChosenOnnxFile Choose(string precision)
     {
         var own = new ChosenOnnxFile(Precision ?? ModelPrecision.Fp32, File, Sha256, Bytes);
-        var candidates = (Variants ?? []).Select(v => new ChosenOnnxFile(v.Precision, v.File, v.Sha256, v.Bytes)).Prepend(own);
-        return ModelPrecision.Parse(precision, "The model precision") == own.Precision
-            ? own
-            : candidates.FirstOrDefault(c => c.Precision == precision) ?? own;
+        var requested = ModelPrecision.Parse(precision, "The model precision");
+        var variant = (Variants ?? []).FirstOrDefault(v => v.Precision == requested && requested != own.Precision);
+        return variant is null ? own : new ChosenOnnxFile(variant.Precision, variant.File, variant.Sha256, variant.Bytes);
     }
 
     /// <summary>What is wrong with the file entries (names become local paths; hashes verify what is served).</summary>

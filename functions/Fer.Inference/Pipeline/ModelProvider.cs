@@ -59,6 +59,11 @@ public sealed class ModelProvider : IDisposable
             throw new FerException($"The setting Fer:FaceFinding is '{faceFinding}'; it must be one of {string.Join(", ", FaceFinding.All)}, or unset to follow the model's manifest.");
         }
 
+        if (this.options.MinFaceSide is < 1)
+        {
+            throw new FerException($"The setting Fer:MinFaceSide must be a face size of at least 1 px, or unset; it is {this.options.MinFaceSide}.");
+        }
+
         // One detector for every model version: loaded at the first model that needs it, kept across swaps.
         detector = new Lazy<FaceDetector>(() => FaceDetector.Load(this.options.FaceDetectorDirectory ?? FerOptions.DefaultFaceDetectorDirectory, this.options.IntraOpThreads, this.options.ExecutionProvider, message => Log.ExecutionProviderFallback(logger, message), this.options.FaceDetectorPrecision));
         landmarker = new Lazy<FaceLandmarker?>(() => FaceLandmarker.LoadIfPresent(this.options.FaceLandmarksDirectory ?? FerOptions.DefaultFaceLandmarksDirectory, message => Log.FaceAlignmentWarning(logger, message), this.options.IntraOpThreads, this.options.ExecutionProvider));
@@ -172,13 +177,8 @@ public sealed class ModelProvider : IDisposable
         var mode = FaceFinding.Resolve(options.FaceFinding, manifest);
         return mode == FaceFinding.WholeImage
             ? new FaceLocator(mode, null, Limits)
-            : new FaceLocator(mode, detector.Value, Limits, landmarker.Value, MinFaceSideSetting());
+            : new FaceLocator(mode, detector.Value, Limits, landmarker.Value, options.MinFaceSide);
     }
-
-    /// <summary>Fer:MinFaceSide, checked: a value below 1 px is a configuration mistake, said in one sentence.</summary>
-    private int? MinFaceSideSetting() => options.MinFaceSide is < 1
-        ? throw new FerException($"The setting Fer:MinFaceSide must be a face size of at least 1 px, or unset; it is {options.MinFaceSide}.")
-        : options.MinFaceSide;
 
     /// <summary>Drops the provider's reference to the current model (disposed once no lease holds it) and the face detector.</summary>
     public void Dispose()

@@ -39,6 +39,9 @@ public static class ApiErrorCodes
     /// <summary>404: the batch was never re-classified, so it has no run to report.</summary>
     public const string ReclassifyNotFound = "reclassify-not-found";
 
+    /// <summary>503 with Retry-After, any route: storage did not answer or refused (<see cref="StorageFaultAnswer"/>).</summary>
+    public const string StorageUnavailable = "storage-unavailable";
+
     /// <summary>Also the ErrorCode of a failed row (<see cref="ModelUnavailableException"/>).</summary>
     public const string ModelUnavailable = "model-unavailable";
 

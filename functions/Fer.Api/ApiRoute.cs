@@ -1,3 +1,4 @@
+using Fer.Inference;
 using Microsoft.AspNetCore.Http;
 
 namespace Fer.Api;
@@ -15,4 +16,21 @@ public sealed record ApiRoute(string Name, string Method, string Template, bool 
     /// host would answer them with a bare 404.
     /// </summary>
     public bool TakesEveryMethod { get; init; }
+
+    /// <summary>
+    /// What both hosts call: the handler, with storage that cannot be reached or refuses the request answered as 503
+    /// <c>storage-unavailable</c> (logged, with Retry-After) instead of the host's bare 500.
+    /// </summary>
+    public async Task<IResult> InvokeAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await Handle(request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UserFaults.IsStorageFault(e) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return StorageFaultAnswer.Answer(request, Name, e);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Fer.Inference;
 using Fer.Inference.Pipeline;
 using Fer.Inference.Reclassification;
 using Microsoft.AspNetCore.Http;
@@ -46,7 +47,18 @@ public sealed class ReclassifyApi(ModelProvider models, BatchProcessor processor
             return Busy(batch);
         }
 
-        await queue.EnqueueAsync(chunks, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await queue.EnqueueAsync(chunks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UserFaults.IsStorageFault(e))
+        {
+            // The run is recorded but its work is not (all) queued: free the batch, or no run could start until the
+            // run counts as abandoned. The route answers the fault as 503 storage-unavailable.
+            await runs.TryCancelAsync(run).ConfigureAwait(false);
+            throw;
+        }
+
         return ApiResults.Json(ReclassifyStatus.From(run, StatusUrl(batch)), HttpStatusCode.Accepted);
     }
 

@@ -14,7 +14,7 @@ internal static class ApiEndpoints
         var api = app.MapGroup("/api");
         foreach (var route in ApiRoutes.All)
         {
-            RequestDelegate handle = async context => await (await route.Handle(context.Request).ConfigureAwait(false)).ExecuteAsync(context).ConfigureAwait(false);
+            RequestDelegate handle = async context => await (await route.InvokeAsync(context.Request).ConfigureAwait(false)).ExecuteAsync(context).ConfigureAwait(false);
             var endpoint = route.TakesEveryMethod ? api.Map(route.Template, handle) : api.MapMethods(route.Template, [route.Method], handle);
             endpoint.WithName(route.Name);
         }

@@ -58,5 +58,5 @@ public static class HttpFunctions
     public static Task<IResult> WebPageFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.WebPageFileTemplate)] HttpRequest request) => Handle(ApiRoutes.WebPageFile, request);
 
-    private static Task<IResult> Handle(string route, HttpRequest request) => ApiRoutes.Named(route).Handle(request);
+    private static Task<IResult> Handle(string route, HttpRequest request) => ApiRoutes.Named(route).InvokeAsync(request);
 }

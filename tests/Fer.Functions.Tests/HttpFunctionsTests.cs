@@ -187,6 +187,26 @@ public sealed class HttpFunctionsTests(Azurite azurite) : IDisposable
         Assert.Equal(OpenApiDocument.Json, document.Content);
     }
 
+    [Fact]
+    public async Task A_reclassify_run_whose_chunks_cannot_be_queued_is_a_503_that_leaves_the_batch_free_to_start_again()
+    {
+        using var host = new FunctionHost(azurite);
+        await PublishModelAsync(host);
+        await host.UploadAsync("unqueued/0.png", TestImages.Png(12, 12, SKColors.Gray));
+        var queue = host.Get<Fer.Inference.Reclassification.ReclassifyMessages>().Client;
+        await queue.DeleteIfExistsAsync(); // as a storage outage that lost it leaves it
+
+        var refused = await AnswerAsync(HttpFunctions.Reclassify, Request(host, "POST", "batches/unqueued/reclassify"));
+        var status = await AnswerAsync(HttpFunctions.ReclassifyStatus, Request(host, "GET", "batches/unqueued/reclassify/status"));
+        await queue.CreateIfNotExistsAsync();
+        var started = await AnswerAsync(HttpFunctions.Reclassify, Request(host, "POST", "batches/unqueued/reclassify"));
+        await queue.ClearMessagesAsync();
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, ApiErrorCodes.StorageUnavailable, "5"), (refused.StatusCode, Json(refused).GetProperty("code").GetString(), refused.Header("Retry-After")));
+        Assert.Equal((HttpStatusCode.NotFound, ApiErrorCodes.ReclassifyNotFound), (status.StatusCode, Json(status).GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+    }
+
     private async Task PublishModelAsync(FunctionHost host)
     {
         TestModels.Export(models, seed: 6);

@@ -62,6 +62,25 @@ public sealed class ReclassifyRuns(ResultsStore results, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Removes <paramref name="run"/>, which did not get its work queued, so that the batch is free again; true when
+    /// it is gone. Storage that fails again leaves it to count as abandoned after <see cref="AbandonedAfter"/>.
+    /// </summary>
+    public async Task<bool> TryCancelAsync(ReclassifyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            // Not the request's token: a client that gave up must not leave the batch held.
+            await Table.DeleteEntityAsync(run.PartitionKey, run.RowKey, run.ETag).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (UserFaults.IsStorageFault(e))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Adds a finished chunk's counts to its run; a chunk of an older run (abandoned and replaced) counts for nothing.</summary>
     public async Task RecordChunkAsync(ReclassifyChunk chunk, int classified, int rejected, int failed, CancellationToken cancellationToken = default)
     {

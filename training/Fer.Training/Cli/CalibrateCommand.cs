@@ -20,7 +20,7 @@ internal static class CalibrateCommand
         var layout = new Option<string>("--layout") { Description = "folders | rafdb | ferplus", DefaultValueFactory = _ => "ferplus" };
         layout.AcceptOnlyFromAmong("folders", "rafdb", "ferplus");
         var split = new Option<string>("--split") { Description = "The split to fit on.", DefaultValueFactory = _ => "val" };
-        var precision = new Option<double>("--precision")
+        var precision = new Option<double>("--target-precision")
         {
             Description = "How often confident answers must be right on these faces; answers below the threshold that achieves it are flagged uncertain (default 0.91: 0.90 with a point to spare for faces it never saw).",
             DefaultValueFactory = _ => 0.91,
@@ -37,7 +37,7 @@ internal static class CalibrateCommand
             parse.GetValue(data)!.FullName,
             Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true),
             parse.GetValue(split)!,
-            OptionParsing.Fraction(parse.GetValue(precision), "--precision", max: 1),
+            OptionParsing.Fraction(parse.GetValue(precision), "--target-precision", max: 1),
             new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize))));
         return command;
     }

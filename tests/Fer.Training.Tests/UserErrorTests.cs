@@ -44,6 +44,22 @@ public sealed class UserErrorTests
         Assert.Single(error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("1.5", "fer-train: --crop-landmarks is '1.5'; give SIDE:CENTRE (e.g. 1.62:0.3) or none.")]
+    [InlineData("9:0.3", "fer-train: --crop-landmarks 9:0.3: input.crop.landmarks.side 9 is outside 0.5..6.")]
+    public void A_malformed_landmark_crop_is_one_line_before_calibrate_touches_the_manifest(string value, string message)
+    {
+        using var temp = new TempDirectory();
+        TestModels.Export(temp.File("model"), seed: 1);
+        var manifest = Path.Combine(temp.File("model"), "manifest.json");
+        var before = File.ReadAllText(manifest);
+
+        var (exit, _, error) = TrainCommandTests.FerTrain(["calibrate", "--model", temp.File("model"), "--data", temp.File("no-such-data"), "--crop-landmarks", value]);
+
+        Assert.Equal((1, message), (exit, error.Trim()));
+        Assert.Equal(before, File.ReadAllText(manifest));
+    }
+
     [Fact]
     public void Quantizing_on_an_empty_data_folder_is_one_line_and_exit_code_1()
     {

@@ -6,7 +6,7 @@ namespace Fer.Inference.FaceDetection;
 /// </summary>
 public static class EyeLine
 {
-    private const int PointCount = 68;
+    public const int PointCount = 68;
 
     /// <summary>The eye line's angle in degrees, with the points scaled by <paramref name="scaleX"/>, <paramref name="scaleY"/> (reduced decode to full image); none without 68 points.</summary>
     public static double? Degrees(IReadOnlyList<LandmarkPoint> points, double scaleX = 1, double scaleY = 1)

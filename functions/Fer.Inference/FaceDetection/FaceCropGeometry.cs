@@ -5,6 +5,8 @@ namespace Fer.Inference.FaceDetection;
 /// <see cref="Margin"/> on every side and moved down by <see cref="ShiftY"/> (both shares of the box's longer
 /// side; the move follows the eye line's turn). Declared by the model's manifest (<c>input.crop</c>), chosen
 /// where the crops were measured to look like the model's training faces, so training and serving cannot drift.
+/// With <see cref="Landmarks"/>, faces whose landmarks were found are placed by those instead, and the margin and
+/// shift place only the others.
 /// </summary>
 public sealed record FaceCropGeometry
 {
@@ -15,6 +17,12 @@ public sealed record FaceCropGeometry
 
     /// <summary>Negative moves the square up (towards the forehead), positive down (towards the chin).</summary>
     public double ShiftY { get; init; }
+
+    /// <summary>Place faces by their landmarks (eyes and mouth) where the landmarker found them; null: by the box alone.</summary>
+    public EyeMouthPlacement? Landmarks { get; init; }
+
+    /// <summary>The geometry that cuts a landmark-placed square as it is: no margin, no shift.</summary>
+    internal static FaceCropGeometry Exact { get; } = new() { Margin = 0 };
 
     /// <summary>The square's side for a box whose longer side is <paramref name="longSide"/>.</summary>
     public double Side(double longSide) => longSide * (1 + (2 * Margin));
@@ -30,6 +38,11 @@ public sealed record FaceCropGeometry
         if (!double.IsFinite(ShiftY) || ShiftY is < -0.5 or > 0.5)
         {
             yield return $"input.crop.shiftY {ShiftY} is outside -0.5..0.5";
+        }
+
+        foreach (var problem in Landmarks?.Validate() ?? [])
+        {
+            yield return problem;
         }
     }
 }

@@ -82,15 +82,17 @@ public class FaceLocator
 
         RgbImage reduced;
         IReadOnlyList<DetectedFace> detected;
-        double?[] angles;
+        IReadOnlyList<IReadOnlyList<LandmarkPoint>> landmarks;
         double scaleX, scaleY;
         using (limits.Budget.Reserve(image.EstimateBytes(DetectionLongSide)))
         {
             reduced = image.Decode(DetectionLongSide);
             (scaleX, scaleY) = ((double)width / reduced.Width, (double)height / reduced.Height);
             detected = Detect(reduced, width, height);
-            angles = EyeLineAngles(reduced, detected, scaleX, scaleY);
+            landmarks = Landmarks(reduced, detected);
         }
+
+        var angles = landmarks.Select(points => EyeLine.Degrees(points, scaleX, scaleY)).ToArray();
 
         if (detected.Count == 0)
         {
@@ -100,21 +102,27 @@ public class FaceLocator
         }
 
         var boxes = detected.Select(face => ToBox(face, scaleX, scaleY, width, height)).ToList();
-        var smallestCrop = boxes.Min(box => crop.Side(Math.Max(box.Width, box.Height)));
+
+        // Each face's square before its margin, and the geometry that cuts it: placed by the landmarks where the
+        // manifest asks for it and they were found, else by the box.
+        var placed = boxes.Select((box, i) => crop.Landmarks?.Square(landmarks[i], scaleX, scaleY) is { } square
+            ? (Box: square, Crop: FaceCropGeometry.Exact)
+            : (Box: box, Crop: crop)).ToList();
+        var smallestCrop = placed.Min(face => face.Crop.Side(Math.Max(face.Box.Width, face.Box.Height)));
         var neededLongSide = (int)Math.Ceiling(Math.Max(width, height) * Math.Min(1.0, cropSize / smallestCrop));
         var decodesAgain = Math.Max(reduced.Width, reduced.Height) < neededLongSide;
         var (plannedWidth, plannedHeight) = decodesAgain ? image.DecodedSize(neededLongSide) : (reduced.Width, reduced.Height);
         var (cropScaleX, cropScaleY) = ((double)plannedWidth / width, (double)plannedHeight / height);
-        var planned = boxes.ConvertAll(box => Scale(box, cropScaleX, cropScaleY));
+        var planned = placed.ConvertAll(face => Scale(face.Box, cropScaleX, cropScaleY));
 
         // A second decode holds only the faces' region: a group's faces stand in a band of the photo.
-        var region = EvenCorner(planned.Select((box, i) => FaceCrop.SampledRegion(box, angles[i] ?? 0, crop)).Aggregate((a, b) => a.Union(b)));
+        var region = EvenCorner(planned.Select((box, i) => FaceCrop.SampledRegion(box, angles[i] ?? 0, placed[i].Crop)).Aggregate((a, b) => a.Union(b)));
         using var cropsReserved = limits.Budget.Reserve(reduced.Pixels.Length
             + (decodesAgain ? image.EstimateRegionBytes(neededLongSide, region) : 0)
-            + CropBytes(planned, crop));
+            + CropBytes(planned.Select((box, i) => (box, placed[i].Crop))));
         var source = decodesAgain ? image.DecodeRegion(neededLongSide, region) : new DecodedRegion(reduced, 0, 0);
         return use(new LocatedFaces(width, height, [.. boxes.Select((box, i) =>
-            new LocatedFace(FaceCrop.Square(source.Pixels, Shift(planned[i], -source.Left, -source.Top), angles[i] ?? 0, crop), box, detected[i].Score, FaceSources.Detected, angles[i]))],
+            new LocatedFace(FaceCrop.Square(source.Pixels, Shift(planned[i], -source.Left, -source.Top), angles[i] ?? 0, placed[i].Crop), box, detected[i].Score, FaceSources.Detected, angles[i]))],
             Truncated: detected.Count >= detector!.Manifest.Decoding.MaxResults));
     }
 
@@ -146,16 +154,16 @@ public class FaceLocator
         return DetectedFaceMerge.Merge([.. large, .. tiled], decoding.MaxResults, decoding.IouThreshold);
     }
 
-    /// <summary>Each face's eye-line angle in the full image (landmarks on the reduced copy); none without a landmarker.</summary>
-    private double?[] EyeLineAngles(RgbImage reduced, IReadOnlyList<DetectedFace> detected, double scaleX, double scaleY) =>
+    /// <summary>Each face's 68 landmarks in the reduced copy; none for every face without a landmarker.</summary>
+    private IReadOnlyList<IReadOnlyList<LandmarkPoint>> Landmarks(RgbImage reduced, IReadOnlyList<DetectedFace> detected) =>
         landmarker is null || detected.Count == 0
-            ? new double?[detected.Count]
-            : [.. landmarker.LocateAll(reduced, detected).Select(points => EyeLine.Degrees(points, scaleX, scaleY))];
+            ? [.. detected.Select(_ => (IReadOnlyList<LandmarkPoint>)[])]
+            : landmarker.LocateAll(reduced, detected);
 
     /// <summary>The square crops of these boxes (margin included), and the resizing of the largest, which the preprocessing does next.</summary>
-    private static long CropBytes(IEnumerable<FaceBox> boxes, FaceCropGeometry crop)
+    private static long CropBytes(IEnumerable<(FaceBox Box, FaceCropGeometry Crop)> faces)
     {
-        var areas = boxes.Select(box => Math.Pow(crop.Side(Math.Max(box.Width, box.Height)), 2)).ToList();
+        var areas = faces.Select(face => Math.Pow(face.Crop.Side(Math.Max(face.Box.Width, face.Box.Height)), 2)).ToList();
         return (long)((areas.Sum() * 3) + (areas.Max() * ImagePreprocessor.ResizeBytesPerPixel));
     }
 

@@ -27,10 +27,11 @@ internal static class CalibrateCommand
         };
         var cropMargin = new Option<double?>("--crop-margin") { Description = "Also declare this photo crop margin (chosen with evaluate --photos)." };
         var cropShift = new Option<double?>("--crop-shift") { Description = "Also declare this downward crop shift (share of the face box)." };
+        var cropLandmarks = new Option<string?>("--crop-landmarks") { Description = "Also declare this placement of photos' faces by their landmarks. " + PhotoInputOverride.CropLandmarksHelp };
         var nativeSize = new Option<int?>("--native-size") { Description = "Also declare that larger faces are averaged down to this size first (the training faces' resolution, 48 for FER2013 and FER+; 0 removes it)." };
         var command = new Command("calibrate", "Fit the temperature and the uncertain threshold on held-out faces and write them into the model's manifest.")
         {
-            model, data, layout, split, precision, cropMargin, cropShift, nativeSize,
+            model, data, layout, split, precision, cropMargin, cropShift, cropLandmarks, nativeSize,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -38,7 +39,7 @@ internal static class CalibrateCommand
             Enum.Parse<DatasetLayout>(parse.GetValue(layout)!, ignoreCase: true),
             parse.GetValue(split)!,
             OptionParsing.Fraction(parse.GetValue(precision), "--target-precision", max: 1),
-            new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize))));
+            PhotoInputOverride.Create(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize), parse.GetValue(cropLandmarks))));
         return command;
     }
 

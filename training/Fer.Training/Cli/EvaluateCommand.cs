@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Fer.Inference;
 using Fer.Inference.Classification;
+using Fer.Inference.FaceDetection;
 using Fer.Inference.Models;
 using Fer.Training.Data;
 using Fer.Training.Reporting;
@@ -27,6 +28,7 @@ internal static class EvaluateCommand
         var photos = new Option<bool>("--photos") { Description = "The images are photos: find the faces as serving does and score the largest one; a photo without a face counts as wrong." };
         var cropMargin = new Option<double?>("--crop-margin") { Description = "With --photos: try this crop margin instead of the manifest's (tuning; see fer-train calibrate --crop-margin)." };
         var cropShift = new Option<double?>("--crop-shift") { Description = "With --photos: try this downward shift of the crop instead of the manifest's (share of the face box)." };
+        var cropLandmarks = new Option<string?>("--crop-landmarks") { Description = "With --photos: try this instead of the manifest's. " + PhotoInputOverride.CropLandmarksHelp };
         var nativeSize = new Option<int?>("--native-size") { Description = "Try averaging larger faces down to this size first instead of the manifest's input.nativeSize (tuning)." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write metrics.json; the text report, confusion matrix and reliability diagram go beside it." };
         var precision = new Option<string>("--precision") { Description = "Which ONNX file of the model runs: int8 (its int8 variant where the manifest lists one, as serving) or fp32.", DefaultValueFactory = _ => ModelPrecision.Default };
@@ -35,7 +37,7 @@ internal static class EvaluateCommand
         detectorPrecision.AcceptOnlyFromAmong([.. ModelPrecision.All]);
         var command = new Command("evaluate", "Evaluate an exported model on labelled images or photos, as serving would classify them, with calibration.")
         {
-            model, data, layout, split, only, photos, cropMargin, cropShift, nativeSize, output, precision, detectorPrecision,
+            model, data, layout, split, only, photos, cropMargin, cropShift, cropLandmarks, nativeSize, output, precision, detectorPrecision,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!.FullName,
@@ -44,19 +46,23 @@ internal static class EvaluateCommand
             parse.GetValue(split)!,
             parse.GetValue(only)?.FullName,
             parse.GetValue(photos),
-            new PhotoInputOverride(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize)),
+            PhotoInputOverride.Create(parse.GetValue(cropMargin), parse.GetValue(cropShift), parse.GetValue(nativeSize), parse.GetValue(cropLandmarks)),
             parse.GetValue(output)?.FullName,
             parse.GetValue(precision)!,
             parse.GetValue(detectorPrecision)!));
         return command;
     }
 
+    private static string CropDescription(FaceCropGeometry crop) => crop.Landmarks is { } placed
+        ? $"crop by landmarks {placed.Side:0.###}:{placed.Centre:0.###}"
+        : $"crop margin {crop.Margin:0.##} shift {crop.ShiftY:0.##}";
+
     private static int Run(string modelDirectory, string dataRoot, DatasetLayout layout, string split, string? only, bool photos, PhotoInputOverride photoInput, string? output, string precision, string detectorPrecision)
     {
         var clock = Stopwatch.StartNew();
         if (!photos && photoInput.ChangesCrop)
         {
-            throw new FerException("--crop-margin and --crop-shift need --photos: face crops are classified whole.");
+            throw new FerException("--crop-margin, --crop-shift and --crop-landmarks need --photos: face crops are classified whole.");
         }
 
         using var serving = new ServingClassifier(modelDirectory, photos, photoInput.IsEmpty ? null : manifest => manifest with { Input = photoInput.Apply(manifest.Input) }, precision, detectorPrecision);
@@ -79,7 +85,7 @@ internal static class EvaluateCommand
         var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(metricsPath))!;
         var geometry = classifier.Manifest.Input.CropGeometry;
         var what = only is not null ? Path.GetFileName(only) : split;
-        var title = $"{classifier.Version} ({classifier.Manifest.Onnx.Choose(precision).Precision}) on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, crop margin {geometry.Margin:0.##} shift {geometry.ShiftY:0.##}" : string.Empty)}{(classifier.Manifest.Input.NativeSize is { } n ? $", native {n} px" : string.Empty)} ({truth.Count} images)";
+        var title = $"{classifier.Version} ({classifier.Manifest.Onnx.Choose(precision).Precision}) on {Path.GetFileName(dataRoot)}/{what}{(photos ? $" photos, {CropDescription(geometry)}" : string.Empty)}{(classifier.Manifest.Input.NativeSize is { } n ? $", native {n} px" : string.Empty)} ({truth.Count} images)";
         var allImagesAccuracy = predictions.Count == 0 ? 0 : (double)predicted.Where((p, i) => p == truth[i]).Count() / predictions.Count;
         ReportWriter.Write(reportDirectory, metrics, title, new Dictionary<string, object?>
         {

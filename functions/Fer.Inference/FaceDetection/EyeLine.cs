@@ -17,19 +17,8 @@ public static class EyeLine
             return null;
         }
 
-        var left = Centre(points, 36);
-        var right = Centre(points, 42);
+        var left = LandmarkPoint.Mean(points, 36, 42);
+        var right = LandmarkPoint.Mean(points, 42, 48);
         return Math.Atan2((right.Y - left.Y) * scaleY, (right.X - left.X) * scaleX) * 180 / Math.PI;
-    }
-
-    private static LandmarkPoint Centre(IReadOnlyList<LandmarkPoint> points, int first)
-    {
-        var (x, y) = (0.0, 0.0);
-        for (var i = first; i < first + 6; i++)
-        {
-            (x, y) = (x + points[i].X, y + points[i].Y);
-        }
-
-        return new LandmarkPoint(x / 6, y / 6);
     }
 }

@@ -38,22 +38,13 @@ public sealed record EyeMouthPlacement
             return null;
         }
 
-        var eyes = Mean(points, 36, 48, scaleX, scaleY);
-        var mouth = Mean(points, 48, 68, scaleX, scaleY);
+        var eyes = Scaled(LandmarkPoint.Mean(points, 36, 48), scaleX, scaleY);
+        var mouth = Scaled(LandmarkPoint.Mean(points, 48, 68), scaleX, scaleY);
         var distance = Math.Sqrt(Math.Pow(mouth.X - eyes.X, 2) + Math.Pow(mouth.Y - eyes.Y, 2));
         var side = Math.Max(1, (int)Math.Round(Side * distance));
         var (centreX, centreY) = (eyes.X + (Centre * (mouth.X - eyes.X)), eyes.Y + (Centre * (mouth.Y - eyes.Y)));
         return new FaceBox((int)Math.Round(centreX - (side / 2.0)), (int)Math.Round(centreY - (side / 2.0)), side, side);
     }
 
-    private static LandmarkPoint Mean(IReadOnlyList<LandmarkPoint> points, int first, int end, double scaleX, double scaleY)
-    {
-        var (x, y) = (0.0, 0.0);
-        for (var i = first; i < end; i++)
-        {
-            (x, y) = (x + points[i].X, y + points[i].Y);
-        }
-
-        return new LandmarkPoint(x / (end - first) * scaleX, y / (end - first) * scaleY);
-    }
+    private static LandmarkPoint Scaled(LandmarkPoint point, double scaleX, double scaleY) => new(point.X * scaleX, point.Y * scaleY);
 }

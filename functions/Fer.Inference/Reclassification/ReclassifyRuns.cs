@@ -63,21 +63,20 @@ public sealed class ReclassifyRuns(ResultsStore results, TimeProvider time)
     }
 
     /// <summary>
-    /// Removes <paramref name="run"/>, which did not get its work queued, so that the batch is free again; true when
-    /// it is gone. Storage that fails again leaves it to count as abandoned after <see cref="AbandonedAfter"/>.
+    /// Removes <paramref name="run"/>, which did not get its work queued, so that the batch is free again. Storage that
+    /// fails again leaves it to count as abandoned after <see cref="AbandonedAfter"/>.
     /// </summary>
-    public async Task<bool> TryCancelAsync(ReclassifyRun run)
+    public async Task TryCancelAsync(ReclassifyRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         try
         {
             // Not the request's token: a client that gave up must not leave the batch held.
             await Table.DeleteEntityAsync(run.PartitionKey, run.RowKey, run.ETag).ConfigureAwait(false);
-            return true;
         }
         catch (Exception e) when (UserFaults.IsStorageFault(e))
         {
-            return false;
+            // Left to be abandoned: the caller answers the first fault either way.
         }
     }
 
